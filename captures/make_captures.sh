@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Regenerates the bundled captures with a real Linux kernel.
+#
+#   sudo captures/make_captures.sh            # every capture
+#   sudo captures/make_captures.sh NAME ...   # only these (see MANIFEST.md)
+#
+# Each capture gets two fresh network namespaces joined by a veth pair:
+#   client  "ssc"  10.0.0.1  fd00::1   (capture point: its veth, veth-c)
+#   server  "sss"  10.0.0.2  fd00::2
+# iptables/ip6tables rules in the server namespace play the firewall, small
+# tcp_syn_retries values keep SYN trains short, and peer.py is the
+# application on both ends. Needs root, iproute2, iptables, dumpcap, python3.
+# CI never runs this: the captures are committed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${OUT:-$here}
+peer="python3 $here/peer.py"
+C=ssc
+S=sss
+dumpcap_pid=
+
+[ "$(id -u)" = 0 ] || { echo "make_captures.sh: needs root (network namespaces, iptables)" >&2; exit 1; }
+for tool in ip iptables ip6tables dumpcap python3; do
+  command -v "$tool" >/dev/null || { echo "make_captures.sh: $tool is missing" >&2; exit 1; }
+done
+
+# one run at a time: every scenario uses the same namespace names
+exec 9>/run/synsight-make-captures.lock
+flock -n 9 || { echo "make_captures.sh: another run is in progress" >&2; exit 1; }
+
+c() { ip netns exec "$C" "$@"; }
+s() { ip netns exec "$S" "$@"; }
+
+setup() {
+  teardown 2>/dev/null || true
+  ip netns add "$C"
+  ip netns add "$S"
+  # quiet IPv6 housekeeping (router solicitations) before the link exists
+  for ns in "$C" "$S"; do
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_ra=0 \
+      net.ipv6.conf.default.router_solicitations=0
+    ip -n "$ns" link set lo up
+  done
+  ip link add veth-c netns "$C" type veth peer name veth-s netns "$S"
+  c ip addr add 10.0.0.1/24 dev veth-c
+  c ip addr add fd00::1/64 dev veth-c nodad
+  s ip addr add 10.0.0.2/24 dev veth-s
+  s ip addr add fd00::2/64 dev veth-s nodad
+  c ip link set veth-c up
+  s ip link set veth-s up
+  sleep 1  # let link-local noise settle before the capture starts
+}
+
+teardown() {
+  stop_capture
+  ip netns pids "$C" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns pids "$S" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns del "$C" 2>/dev/null || true
+  ip netns del "$S" 2>/dev/null || true
+}
+
+# start_capture NAME [CAPTURE-FILTER]
+start_capture() {
+  local file="$out/$1.pcapng"
+  rm -f "$file"
+  # not through c(): $! must be dumpcap itself (ip netns exec execs it)
+  if [ -n "${2:-}" ]; then
+    ip netns exec "$C" dumpcap -q -i veth-c -f "$2" -w "$file" 2>/dev/null &
+  else
+    ip netns exec "$C" dumpcap -q -i veth-c -w "$file" 2>/dev/null &
+  fi
+  dumpcap_pid=$!
+  for _ in $(seq 50); do [ -s "$file" ] && break; sleep 0.1; done
+  sleep 0.5
+  echo "== $1" >&2
+}
+
+stop_capture() {
+  if [ -n "$dumpcap_pid" ]; then
+    sleep 0.5
+    kill -INT "$dumpcap_pid" 2>/dev/null || true
+    wait "$dumpcap_pid" 2>/dev/null || true
+    dumpcap_pid=
+  fi
+}
+
+client_sysctl() { c sysctl -qw "$@"; }
+server_sysctl() { s sysctl -qw "$@"; }
+
+# --- SYN retry sequences -------------------------------------------------
+
+cap_ordinary_connection() {
+  s $peer serve 10.0.0.2 80 --seconds 5 &
+  sleep 0.3
+  start_capture ordinary-connection
+  c $peer connect 10.0.0.2 80 --send
+}
+
+cap_syn_drop_exponential() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  client_sysctl net.ipv4.tcp_syn_linear_timeouts=0 net.ipv4.tcp_syn_retries=4
+  start_capture syn-drop-exponential
+  c $peer connect 10.0.0.2 80 || true
+}
+
+cap_syn_drop_linear() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  client_sysctl net.ipv4.tcp_syn_linear_timeouts=4 net.ipv4.tcp_syn_retries=6
+  start_capture syn-drop-linear
+  c $peer connect 10.0.0.2 80 || true
+}
+
+cap_syn_drop_ipv6() {
+  s ip6tables -A INPUT -p tcp --dport 80 -j DROP
+  client_sysctl net.ipv4.tcp_syn_linear_timeouts=0 net.ipv4.tcp_syn_retries=4
+  start_capture syn-drop-ipv6
+  c $peer connect fd00::2 80 || true
+}
+
+cap_syn_answered_late() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  s $peer serve 10.0.0.2 80 --seconds 15 &
+  start_capture syn-answered-late
+  c $peer connect 10.0.0.2 80 --send & local client=$!
+  sleep 3.5
+  s iptables -D INPUT -p tcp --dport 80 -j DROP
+  wait $client
+}
+
+# retries, then a REJECT rule replaces the DROP (default: ICMP port unreachable)
+cap_syn_refused_icmp_midway() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  start_capture syn-refused-icmp-midway
+  c $peer connect 10.0.0.2 80 & local client=$!
+  sleep 2.5
+  s iptables -R INPUT 1 -p tcp --dport 80 -j REJECT
+  wait $client || true
+}
+
+cap_syn_refused_rst_midway() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  start_capture syn-refused-rst-midway
+  c $peer connect 10.0.0.2 80 & local client=$!
+  sleep 2.5
+  s iptables -R INPUT 1 -p tcp --dport 80 -j REJECT --reject-with tcp-reset
+  wait $client || true
+}
+
+# the server never hears the client's final ACK, so it retransmits its SYN/ACK
+cap_synack_retry() {
+  server_sysctl net.ipv4.tcp_synack_retries=3
+  s iptables -A INPUT -p tcp --dport 80 --tcp-flags SYN,ACK ACK -j DROP
+  s $peer serve 10.0.0.2 80 --seconds 20 &
+  sleep 0.3
+  start_capture synack-retry
+  c $peer connect 10.0.0.2 80 --hold 9 --linger0
+}
+
+# the "one blocked dynamic RPC port among many successful ones" case
+cap_parallel_one_port_dropped() {
+  client_sysctl net.ipv4.tcp_syn_retries=3
+  s iptables -A INPUT -p tcp --dport 49667 -j DROP
+  s $peer serve 10.0.0.2 135 445 8080 49666 49667 --seconds 20 &
+  sleep 0.3
+  start_capture parallel-one-port-dropped
+  c $peer parallel 10.0.0.2 135 445 49666 49667 8080
+}
+
+# an application that gives up after 2.5 s and retries from the same port
+cap_same_tuple_new_isn() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  s $peer serve 10.0.0.2 80 --seconds 15 &
+  start_capture same-tuple-new-isn
+  c $peer retry 10.0.0.2 80 --bind-port 40000 --timeout 2.5 --tries 2 --send & local client=$!
+  sleep 4.2
+  s iptables -D INPUT -p tcp --dport 80 -j DROP
+  wait $client || true
+}
+
+# both ends connect to each other; their first SYNs are dropped on arrival
+# so both sit in SYN_SENT, then the next retransmission crosses
+cap_simultaneous_open() {
+  c iptables -A INPUT -p tcp --syn -j DROP
+  s iptables -A INPUT -p tcp --syn -j DROP
+  start_capture simultaneous-open
+  c $peer simopen 10.0.0.2 6000 --bind-port 5000 --timeout 10 & local a=$!
+  s $peer simopen 10.0.0.1 5000 --bind-port 6000 --timeout 10 & local b=$!
+  sleep 1.5
+  c iptables -D INPUT -p tcp --syn -j DROP
+  s iptables -D INPUT -p tcp --syn -j DROP
+  wait $a $b || true
+}
+
+# --- refusals ------------------------------------------------------------
+
+reject_capture() {  # NAME FAMILY-TOOL DEST REJECT-ARGS...
+  local name=$1 tool=$2 dest=$3; shift 3
+  s "$tool" -A INPUT -p tcp --dport 80 -j REJECT "$@"
+  start_capture "$name"
+  c $peer connect "$dest" 80 || true
+}
+
+cap_icmp_port_unreachable()   { reject_capture icmp-port-unreachable iptables 10.0.0.2; }
+cap_icmp_admin_prohibited()   { reject_capture icmp-admin-prohibited iptables 10.0.0.2 --reject-with icmp-admin-prohibited; }
+cap_icmp_host_unreachable()   { reject_capture icmp-host-unreachable iptables 10.0.0.2 --reject-with icmp-host-unreachable; }
+cap_icmp_net_unreachable()    { reject_capture icmp-net-unreachable iptables 10.0.0.2 --reject-with icmp-net-unreachable; }
+cap_tcp_reset()               { reject_capture tcp-reset iptables 10.0.0.2 --reject-with tcp-reset; }
+cap_icmpv6_port_unreachable() { reject_capture icmpv6-port-unreachable ip6tables fd00::2; }
+cap_icmpv6_admin_prohibited() { reject_capture icmpv6-admin-prohibited ip6tables fd00::2 --reject-with icmp6-adm-prohibited; }
+
+cap_closed_port() {
+  start_capture closed-port
+  c $peer connect 10.0.0.2 81 || true
+}
+
+cap_udp_closed_port() {
+  start_capture udp-closed-port
+  c $peer udp 10.0.0.2 5353
+}
+
+# the capture-filter trap: filtered on the service port, the ICMP is missing
+cap_filtered_icmp_refusal() {
+  s iptables -A INPUT -p tcp --dport 80 -j REJECT
+  start_capture filtered-icmp-refusal "tcp port 80"
+  c $peer connect 10.0.0.2 80 || true
+}
+
+all=$(declare -F | awk '$3 ~ /^cap_/ {sub(/^cap_/, "", $3); print $3}')
+names=${*:-$all}
+trap teardown EXIT
+for name in $names; do
+  fn=cap_${name//-/_}
+  declare -F "$fn" >/dev/null || { echo "unknown capture: $name (known: $all)" >&2; exit 2; }
+  setup
+  "$fn"
+  teardown
+done
+chmod a+r "$out"/*.pcapng

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Tiny TCP/UDP client and server used by make_captures.sh.
+
+Each sub-command does one thing a real application does, so the kernel
+produces the packets (SYN retries, SYN/ACKs, RSTs, ICMP errors) on its own.
+"""
+import argparse
+import errno
+import os
+import select
+import socket
+import sys
+import threading
+import time
+
+
+def family_of(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def log(*words):
+    print("peer:", *words, file=sys.stderr, flush=True)
+
+
+def serve(args):
+    """Accept on every port; answer each request with a short response."""
+    socks = []
+    for port in args.ports:
+        s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((args.host, port))
+        s.listen(16)
+        socks.append(s)
+    deadline = time.time() + args.seconds
+    while time.time() < deadline:
+        ready, _, _ = select.select(socks, [], [], 0.2)
+        for s in ready:
+            conn, _ = s.accept()
+            threading.Thread(target=answer, args=(conn, args.hold), daemon=True).start()
+
+
+def answer(conn, hold):
+    conn.settimeout(5)
+    try:
+        data = conn.recv(4096)
+        if data:
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        if hold:
+            time.sleep(hold)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def connect_once(host, port, bind_port, timeout, send, linger0=False, hold=0.0):
+    s = socket.socket(family_of(host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if bind_port:
+        s.bind(("::" if ":" in host else "0.0.0.0", bind_port))
+    if timeout:
+        s.settimeout(timeout)
+    started = time.time()
+    try:
+        s.connect((host, port))
+    except OSError as e:
+        name = errno.errorcode.get(e.errno, "timeout") if e.errno else "timeout"
+        log(f"connect {host}:{port} failed after {time.time() - started:.2f}s: {name}")
+        s.close()
+        return False
+    log(f"connect {host}:{port} ok after {time.time() - started:.2f}s")
+    if hold:
+        time.sleep(hold)
+    if send:
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        try:
+            s.recv(4096)
+        except OSError:
+            pass
+    if linger0:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    s.close()
+    return True
+
+
+def connect(args):
+    ok = connect_once(args.host, args.port, args.bind_port, args.timeout, args.send,
+                      args.linger0, args.hold)
+    sys.exit(0 if ok else 1)
+
+
+def retry(args):
+    """An application that gives up after --timeout and tries again from the
+    same source port: each try is a new attempt with a new ISN."""
+    for _ in range(args.tries):
+        if connect_once(args.host, args.port, args.bind_port, args.timeout, args.send):
+            return
+        time.sleep(0.05)
+
+
+def parallel(args):
+    threads = [threading.Thread(target=connect_once, args=(args.host, p, 0, 0, True))
+               for p in args.ports]
+    for t in threads:
+        t.start()
+        time.sleep(0.02)
+    for t in threads:
+        t.join()
+
+
+def simopen(args):
+    """Both ends bind a fixed port and connect to each other (RFC 9293 §3.5)."""
+    connect_once(args.host, args.port, args.bind_port, args.timeout, False, hold=0.5)
+
+
+def udp(args):
+    s = socket.socket(family_of(args.host), socket.SOCK_DGRAM)
+    s.connect((args.host, args.port))
+    s.send(b"ping")
+    time.sleep(0.5)
+    try:
+        s.send(b"ping again")
+        log("udp second send ok")
+    except OSError as e:
+        log("udp second send failed:", errno.errorcode.get(e.errno, str(e)))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sv = sub.add_parser("serve")
+    sv.add_argument("host")
+    sv.add_argument("ports", type=int, nargs="+")
+    sv.add_argument("--seconds", type=float, default=30)
+    sv.add_argument("--hold", type=float, default=0)
+    sv.set_defaults(fn=serve)
+    for name, fn in (("connect", connect), ("retry", retry), ("simopen", simopen)):
+        c = sub.add_parser(name)
+        c.add_argument("host")
+        c.add_argument("port", type=int)
+        c.add_argument("--bind-port", type=int, default=0)
+        c.add_argument("--timeout", type=float, default=0)
+        c.add_argument("--send", action="store_true")
+        c.add_argument("--linger0", action="store_true")
+        c.add_argument("--hold", type=float, default=0)
+        c.add_argument("--tries", type=int, default=2)
+        c.set_defaults(fn=fn)
+    pa = sub.add_parser("parallel")
+    pa.add_argument("host")
+    pa.add_argument("ports", type=int, nargs="+")
+    pa.set_defaults(fn=parallel)
+    u = sub.add_parser("udp")
+    u.add_argument("host")
+    u.add_argument("port", type=int)
+    u.set_defaults(fn=udp)
+    args = p.parse_args()
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()

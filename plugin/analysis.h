@@ -1,0 +1,28 @@
+/* analysis.h - feeds each segment to the analyses and collects what they
+ * say about the frame. Plain C: no epan types.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_ANALYSIS_H
+#define SYNSIGHT_ANALYSIS_H
+
+#include "attempts.h"
+#include "segment.h"
+
+/* Everything synsight knows about one frame after the first pass. Pointers
+ * lead into the trackers, whose objects keep growing until the capture
+ * ends: a renderer reads them as "final" on later passes. */
+typedef struct ss_frame_result {
+    ss_attempt_note attempt;
+} ss_frame_result;
+
+typedef struct ss_analysis ss_analysis;
+
+ss_analysis *ss_analysis_new(void);
+void ss_analysis_free(ss_analysis *an);
+
+/* Feeds one segment (in capture order); returns true when the frame has a
+ * finding, with *out filled. */
+bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out);
+
+#endif

@@ -1,0 +1,84 @@
+/* packet-synsight.c - synsight post-dissector: registration and glue
+ *
+ * Data flow: reader.c (frame -> ss_segment) -> analysis.c (attempts, ...)
+ * -> ss_frame_result stored per frame -> render.c (tree, expert).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/proto_data.h>
+
+#include "analysis.h"
+#include "reader.h"
+#include "render.h"
+#include "ws_compat.h"
+
+#ifndef SYNSIGHT_VERSION
+#define SYNSIGHT_VERSION "0.0.0"
+#endif
+
+static int proto_synsight = -1;
+static dissector_handle_t synsight_handle;
+
+/* All cross-frame state; created by the init routine and freed by the
+ * cleanup routine, so that every (re)load of a file starts afresh. */
+static ss_analysis *analysis;
+
+static void synsight_init(void) { analysis = ss_analysis_new(); }
+
+static void synsight_cleanup(void)
+{
+    ss_analysis_free(analysis);
+    analysis = NULL;
+}
+
+static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    const ss_frame_result *res;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        /* First pass: frames arrive in order; analyse once and keep the result. */
+        ss_segment seg;
+        ss_frame_result now;
+        if (!analysis || !ss_read_segment(tree, pinfo, &seg) || !ss_analysis_feed(analysis, &seg, &now))
+            return 0;
+        ss_frame_result *kept = wmem_new(wmem_file_scope(), ss_frame_result);
+        *kept = now;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_synsight, 0, kept);
+        res = kept;
+    } else {
+        res = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, 0);
+        if (!res)
+            return 0;
+    }
+    if (!tree || !ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo)))
+        return 0;
+    return tvb_captured_length(tvb);
+}
+
+static void proto_register_synsight(void)
+{
+    proto_synsight = proto_register_protocol("SYN Sight (TCP handshake diagnostics)", "SYNSIGHT", "synsight");
+    ss_render_register(proto_synsight);
+    register_init_routine(synsight_init);
+    register_cleanup_routine(synsight_cleanup);
+    synsight_handle = create_dissector_handle(dissect_synsight, proto_synsight);
+    register_postdissector(synsight_handle);
+}
+
+static void proto_reg_handoff_synsight(void)
+{
+    /* The protocols whose items the reader needs exist only after every
+     * dissector registered; set_postdissector_wanted_hfids takes the array. */
+    set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids());
+}
+
+static void synsight_register_plugin(void)
+{
+    static proto_plugin plugin;
+    plugin.register_protoinfo = proto_register_synsight;
+    plugin.register_handoff = proto_reg_handoff_synsight;
+    proto_register_plugin(&plugin);
+}
+
+SS_DECLARE_PLUGIN(SYNSIGHT_VERSION, "SYN Sight: TCP handshake diagnostics (SYN retries, refusals, window scale)",
+                  synsight_register_plugin)

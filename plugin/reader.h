@@ -1,0 +1,19 @@
+/* reader.h - epan frame -> ss_segment
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_READER_H
+#define SYNSIGHT_READER_H
+
+#include <epan/packet.h>
+
+#include "segment.h"
+
+/* The fields the post-dissector must be handed (call once, at handoff). */
+GArray *ss_reader_wanted_hfids(void);
+
+/* Fills seg from the frame's TCP segment or ICMP error; false when the
+ * frame holds neither (seg->frame and seg->time_ns are set regardless). */
+bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg);
+
+#endif

@@ -1,0 +1,293 @@
+/* render.c - the output layer: fields, subtree and expert items
+ *
+ * The analyses say what is true; this file decides how a user sees it. In a
+ * single pass (live capture, tshark without -2) a frame shows only what the
+ * frames up to it prove; the fields that need later frames ("final-only" in
+ * fields.md) appear on the second pass, which the GUI always runs.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "render.h"
+
+#include <stdio.h>
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+
+static int hf_attempt = -1;
+static int hf_syn_retry = -1;
+static int hf_syn_gap = -1;
+static int hf_syn_elapsed = -1;
+static int hf_syn_backoff = -1;
+static int hf_syn_count = -1;
+static int hf_syn_schedule = -1;
+static int hf_syn_initial_rto = -1;
+static int hf_outcome = -1;
+static int hf_outcome_in = -1;
+static int hf_answers = -1;
+static int hf_superseded_by = -1;
+static int hf_synack_retry = -1;
+static int hf_synack_gap = -1;
+static int hf_simultaneous_open = -1;
+
+static int ett_synsight = -1;
+
+static expert_field ei_syn_retry = EI_INIT;
+static expert_field ei_unanswered = EI_INIT;
+static expert_field ei_superseded = EI_INIT;
+static expert_field ei_answered_late = EI_INIT;
+static expert_field ei_synack_retry = EI_INIT;
+static expert_field ei_simultaneous_open = EI_INIT;
+
+static int proto_synsight = -1;
+
+void ss_render_register(int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_attempt, { "Connection attempt (first SYN)", "synsight.attempt", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The first SYN of the connection attempt this frame belongs to", HFILL } },
+        { &hf_syn_retry, { "SYN retransmission", "synsight.syn.retry", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "1 for the first retransmission of the attempt's SYN, 2 for the second, ...", HFILL } },
+        { &hf_syn_gap, { "Time since previous SYN", "synsight.syn.gap", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time since the previous SYN of the attempt", HFILL } },
+        { &hf_syn_elapsed, { "Time since first SYN", "synsight.syn.elapsed", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time since the attempt's first SYN", HFILL } },
+        { &hf_syn_backoff, { "Backoff factor", "synsight.syn.backoff", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "This gap divided by the previous gap", HFILL } },
+        { &hf_syn_count, { "SYNs in the attempt", "synsight.syn.count", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Number of SYNs the attempt sent", HFILL } },
+        { &hf_syn_schedule, { "Retransmission schedule", "synsight.syn.schedule", FT_STRING, BASE_NONE, NULL, 0x0,
+            "exponential, linear-then-exponential, linear or irregular", HFILL } },
+        { &hf_syn_initial_rto, { "Initial retransmission timeout", "synsight.syn.initial_rto", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "The first gap of the SYN train: the sender's initial RTO", HFILL } },
+        { &hf_outcome, { "Outcome of the attempt", "synsight.outcome", FT_STRING, BASE_NONE, NULL, 0x0,
+            "answered, refused-rst, refused-icmp, unanswered or superseded", HFILL } },
+        { &hf_outcome_in, { "Outcome in frame", "synsight.outcome_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The frame that ended the attempt", HFILL } },
+        { &hf_answers, { "Answers SYN in frame", "synsight.answers", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The SYN this frame answers or refuses", HFILL } },
+        { &hf_superseded_by, { "Superseded by attempt in frame", "synsight.superseded_by", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "The first SYN of the attempt (same addresses and ports, new ISN) that replaced this unanswered one", HFILL } },
+        { &hf_synack_retry, { "SYN/ACK retransmission", "synsight.synack.retry", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "1 for the first retransmitted SYN/ACK, 2 for the second, ...", HFILL } },
+        { &hf_synack_gap, { "Time since previous SYN/ACK", "synsight.synack.gap", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_simultaneous_open, { "Simultaneous open: crosses SYN in frame", "synsight.simultaneous_open", FT_FRAMENUM,
+            BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "This SYN crosses a SYN from the other end (valid TCP, RFC 9293 section 3.5)", HFILL } },
+    };
+    static int *ett[] = { &ett_synsight };
+    static ei_register_info ei[] = {
+        { &ei_syn_retry, { "synsight.expert.syn_retry", PI_SEQUENCE, PI_WARN, "SYN retransmission", EXPFILL } },
+        { &ei_unanswered, { "synsight.expert.unanswered", PI_SEQUENCE, PI_WARN, "Connection attempt never answered", EXPFILL } },
+        { &ei_superseded, { "synsight.expert.superseded", PI_SEQUENCE, PI_NOTE,
+            "Connection attempt abandoned for a new one on the same addresses and ports", EXPFILL } },
+        { &ei_answered_late, { "synsight.expert.answered_late", PI_SEQUENCE, PI_NOTE, "Connection attempt answered after SYN retries", EXPFILL } },
+        { &ei_synack_retry, { "synsight.expert.synack_retry", PI_SEQUENCE, PI_WARN, "SYN/ACK retransmission", EXPFILL } },
+        { &ei_simultaneous_open, { "synsight.expert.simultaneous_open", PI_SEQUENCE, PI_CHAT, "Simultaneous open", EXPFILL } },
+    };
+
+    proto_synsight = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *expert = expert_register_protocol(proto);
+    expert_register_field_array(expert, ei, array_length(ei));
+}
+
+static nstime_t to_nstime(int64_t ns)
+{
+    nstime_t t;
+    t.secs = (time_t)(ns / SS_NS_PER_SEC);
+    t.nsecs = (int)(ns % SS_NS_PER_SEC);
+    return t;
+}
+
+static double seconds(int64_t ns) { return (double)ns / (double)SS_NS_PER_SEC; }
+
+static proto_item *add_framenum(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t frame)
+{
+    proto_item *it = proto_tree_add_uint(tree, hf, tvb, 0, 0, frame);
+    proto_item_set_generated(it);
+    return it;
+}
+
+static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
+{
+    proto_item *it = proto_tree_add_uint(tree, hf, tvb, 0, 0, v);
+    proto_item_set_generated(it);
+    return it;
+}
+
+static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, int64_t ns)
+{
+    nstime_t t = to_nstime(ns);
+    proto_item *it = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
+    proto_item_set_generated(it);
+    return it;
+}
+
+static proto_item *add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
+{
+    proto_item *it = proto_tree_add_string(tree, hf, tvb, 0, 0, s);
+    proto_item_set_generated(it);
+    return it;
+}
+
+static void server_endpoint(const ss_attempt *a, char *buf, size_t size)
+{
+    ss_format_endpoint(&a->tuple.dst, a->tuple.dport, buf, size);
+}
+
+/* " (exponential backoff)" or "" */
+static void schedule_phrase(ss_schedule s, char *buf, size_t size)
+{
+    const char *name = ss_schedule_name(s);
+    if (name && s != SS_SCHEDULE_IRREGULAR)
+        snprintf(buf, size, " (%s backoff)", name);
+    else if (name)
+        snprintf(buf, size, " (irregular gaps)");
+    else
+        buf[0] = '\0';
+}
+
+static void render_crossing(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, uint32_t crosses)
+{
+    proto_item *it = add_framenum(tree, hf_simultaneous_open, tvb, crosses);
+    expert_add_info_format(pinfo, it, &ei_simultaneous_open,
+        "Simultaneous open: this SYN crosses the SYN in frame %u from the other end; valid TCP "
+        "(RFC 9293 \xc2\xa7" "3.5), not a failure, though Wireshark marks the SYN/ACKs that follow as retransmissions",
+        crosses);
+}
+
+static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final,
+                       bool attempt_shows)
+{
+    const ss_attempt *a = n->attempt;
+    uint32_t i = n->syn_index;
+    /* single pass: the attempt holds exactly the SYNs up to this one */
+    uint32_t known = final ? a->syn_count : i + 1;
+
+    if (n->crosses)
+        render_crossing(tree, pinfo, tvb, n->crosses);
+    if (!attempt_shows)
+        return;
+    add_framenum(tree, hf_attempt, tvb, a->syns[0].frame);
+    if (i > 0) {
+        int64_t gap = ss_attempt_gap_ns(a, i);
+        proto_item *retry = add_uint(tree, hf_syn_retry, tvb, i);
+        add_time(tree, hf_syn_gap, tvb, gap);
+        add_time(tree, hf_syn_elapsed, tvb, a->syns[i].time_ns - a->syns[0].time_ns);
+        if (i >= 2) {
+            double backoff = ss_attempt_backoff(a, i);
+            proto_item *it = proto_tree_add_double(tree, hf_syn_backoff, tvb, 0, 0, backoff);
+            proto_item_set_generated(it);
+            expert_add_info_format(pinfo, retry, &ei_syn_retry,
+                "SYN retransmission %u of the attempt in frame %u, %.2f s after the previous one (backoff \xc3\x97%.1f)",
+                i, a->syns[0].frame, seconds(gap), backoff);
+        } else {
+            expert_add_info_format(pinfo, retry, &ei_syn_retry,
+                "SYN retransmission %u of the attempt in frame %u, %.2f s after the first SYN",
+                i, a->syns[0].frame, seconds(gap));
+        }
+    }
+    if (final)
+        add_uint(tree, hf_syn_count, tvb, a->syn_count);
+    if (known >= 3) {
+        add_string(tree, hf_syn_schedule, tvb, ss_schedule_name(ss_attempt_schedule(a, known)));
+        add_time(tree, hf_syn_initial_rto, tvb, ss_attempt_gap_ns(a, 1));
+    }
+    if (!final)
+        return;
+
+    proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(a->outcome, true));
+    if (a->outcome_frame)
+        add_framenum(tree, hf_outcome_in, tvb, a->outcome_frame);
+    if (i != 0)
+        return;
+    char server[80], sched[48];
+    server_endpoint(a, server, sizeof server);
+    schedule_phrase(ss_attempt_schedule(a, a->syn_count), sched, sizeof sched);
+    int64_t span = a->syns[a->syn_count - 1].time_ns - a->syns[0].time_ns;
+    if (a->outcome == SS_OUTCOME_OPEN) {
+        if (a->syn_count == 1)
+            expert_add_info_format(pinfo, outcome, &ei_unanswered,
+                "Connection attempt to %s never answered: 1 SYN and no retransmission before the capture ended",
+                server);
+        else
+            expert_add_info_format(pinfo, outcome, &ei_unanswered,
+                "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent drop "
+                "(firewall DROP or lost SYN/ACK)",
+                server, a->syn_count, seconds(span), sched);
+    } else if (a->outcome == SS_OUTCOME_SUPERSEDED) {
+        add_framenum(tree, hf_superseded_by, tvb, a->superseded_by);
+        expert_add_info_format(pinfo, outcome, &ei_superseded,
+            "Connection attempt to %s abandoned unanswered after %u SYN%s over %.1f s: the application "
+            "tried again from the same port with a new ISN in frame %u",
+            server, a->syn_count, a->syn_count == 1 ? "" : "s", seconds(span), a->superseded_by);
+    }
+}
+
+static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final)
+{
+    const ss_attempt *a = n->attempt;
+    add_framenum(tree, hf_attempt, tvb, a->syns[0].frame);
+    add_framenum(tree, hf_answers, tvb, n->answers);
+    add_time(tree, hf_syn_elapsed, tvb, pinfo->abs_ts.secs * SS_NS_PER_SEC + pinfo->abs_ts.nsecs - a->syns[0].time_ns);
+    add_uint(tree, hf_syn_count, tvb, final ? a->syn_count : a->syns_at_outcome);
+    /* A refusal the client ignored (it sent the SYN again) did not end the attempt. */
+    bool ended_here = a->outcome_frame == pinfo->num;
+    if (!ended_here)
+        return;
+    proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(a->outcome, true));
+    if (a->outcome == SS_OUTCOME_ANSWERED && a->syns_at_outcome >= 2) {
+        char server[80];
+        server_endpoint(a, server, sizeof server);
+        expert_add_info_format(pinfo, outcome, &ei_answered_late,
+            "SYN/ACK from %s answers the connection attempt in frame %u only after %u SYNs: connect() took %.2f s",
+            server, a->syns[0].frame, a->syns_at_outcome, seconds(a->outcome_time_ns - a->syns[0].time_ns));
+    }
+}
+
+static void render_synack_retry(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n)
+{
+    proto_item *retry = add_uint(tree, hf_synack_retry, tvb, n->synack_retry);
+    add_time(tree, hf_synack_gap, tvb, n->synack_gap_ns);
+    expert_add_info_format(pinfo, retry, &ei_synack_retry,
+        "SYN/ACK retransmission %u, %.2f s after the previous SYN/ACK: the server has not received the "
+        "client's ACK (its SYN/ACK or the ACK was lost, or the client sent its SYN again)",
+        n->synack_retry, seconds(n->synack_gap_ns));
+}
+
+/* Whether the frame's attempt role is worth a subtree. In a single pass a
+ * first SYN proves nothing yet; later SYNs and the outcome frame do. */
+static bool attempt_role_shows(const ss_attempt_note *n, bool final)
+{
+    switch (n->role) {
+    case SS_ROLE_SYN:
+        return final ? ss_attempt_is_notable(n->attempt) : n->syn_index > 0;
+    case SS_ROLE_OUTCOME:
+        return ss_attempt_is_notable(n->attempt);
+    case SS_ROLE_NONE:
+        break;
+    }
+    return false;
+}
+
+bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final)
+{
+    const ss_attempt_note *n = &res->attempt;
+    bool attempt_shows = attempt_role_shows(n, final);
+    if (!attempt_shows && !n->synack_retry && !n->crosses)
+        return false;
+
+    proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
+    proto_tree *st = proto_item_add_subtree(top, ett_synsight);
+    if (n->role == SS_ROLE_SYN)
+        render_syn(st, pinfo, tvb, n, final, attempt_shows);
+    else if (attempt_shows)
+        render_outcome(st, pinfo, tvb, n, final);
+    if (n->synack_retry)
+        render_synack_retry(st, pinfo, tvb, n);
+    return true;
+}

@@ -1,0 +1,20 @@
+/* render.h - the output layer: tree, expert items
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_RENDER_H
+#define SYNSIGHT_RENDER_H
+
+#include <epan/packet.h>
+
+#include "analysis.h"
+
+/* Registers every field, subtree and expert item under proto. */
+void ss_render_register(int proto);
+
+/* Adds the synsight subtree for one frame when it has something to show,
+ * and says whether it did. final: every frame of the capture has been seen
+ * (second pass), so final-only fields may show. */
+bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final);
+
+#endif

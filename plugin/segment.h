@@ -1,0 +1,108 @@
+/* segment.h - the flat per-segment record that every synsight analysis reads
+ *
+ * The epan side (reader.c) copies header bytes out of the frame; everything
+ * here is plain C so the analyses can be unit-tested without Wireshark.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_SEGMENT_H
+#define SYNSIGHT_SEGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SS_TCP_FIN 0x01
+#define SS_TCP_SYN 0x02
+#define SS_TCP_RST 0x04
+#define SS_TCP_PSH 0x08
+#define SS_TCP_ACK 0x10
+
+#define SS_NS_PER_SEC INT64_C(1000000000)
+
+typedef struct ss_addr {
+    uint8_t family;     /* 4 or 6; 0 when unset */
+    uint8_t bytes[16];  /* IPv4 uses the first 4 */
+} ss_addr;
+
+/* Addresses and ports in the direction a packet travels: src -> dst. */
+typedef struct ss_tuple {
+    ss_addr  src;
+    ss_addr  dst;
+    uint16_t sport;
+    uint16_t dport;
+} ss_tuple;
+
+typedef enum ss_segment_kind {
+    SS_SEG_NONE = 0,
+    SS_SEG_TCP,          /* a TCP segment */
+    SS_SEG_ICMP_ERROR,   /* an ICMP/ICMPv6 destination unreachable */
+} ss_segment_kind;
+
+/* What an ICMP error says about the packet it quotes. */
+typedef struct ss_icmp_quote {
+    bool     v6;            /* ICMPv6 (type 1) rather than ICMP (type 3) */
+    uint8_t  type;
+    uint8_t  code;
+    uint8_t  proto;         /* quoted IP protocol: 6 TCP, 17 UDP, ... */
+    ss_tuple tuple;         /* quoted packet's addresses and ports, as the original sender sent it */
+    bool     has_ports;     /* at least 4 bytes of the transport header quoted */
+    bool     has_seq;       /* at least 8 bytes of TCP header quoted */
+    uint32_t seq;           /* quoted TCP sequence number */
+    bool     has_flags;     /* the TCP flags byte was quoted (beyond the guaranteed 8 bytes) */
+    uint8_t  flags;
+} ss_icmp_quote;
+
+typedef struct ss_segment {
+    ss_segment_kind kind;
+    uint32_t frame;         /* frame number, from 1 */
+    int64_t  time_ns;       /* capture time, nanoseconds */
+    ss_tuple tuple;         /* outer addresses (for ICMP: the error's sender -> receiver) */
+
+    /* SS_SEG_TCP */
+    uint32_t seq;
+    uint32_t ack;
+    uint8_t  flags;         /* SS_TCP_* */
+    uint16_t window;        /* as sent: unscaled */
+    uint32_t payload_len;   /* TCP payload bytes */
+    int8_t   wscale;        /* window-scale option shift, -1 when the option is absent */
+    bool     has_ts;
+    uint32_t tsval;
+    uint32_t tsecr;
+    bool     has_sack;      /* SACK blocks present */
+
+    /* SS_SEG_ICMP_ERROR */
+    ss_icmp_quote icmp;
+} ss_segment;
+
+/* Parses an IPv4 or IPv6 header: fills the addresses and returns the byte
+ * length the header claims for the whole datagram (0 when unknown), or -1
+ * when the bytes are not an IP header. */
+int ss_parse_ip(const uint8_t *ip, size_t len, ss_addr *src, ss_addr *dst, uint8_t *proto,
+                size_t *header_len);
+
+/* Parses a TCP header (and options) into seg. payload_len is derived from
+ * ip_bytes_after_tcp, the bytes the IP header says follow the TCP header's
+ * start. Returns false when the header is truncated or malformed. */
+bool ss_parse_tcp(const uint8_t *tcp, size_t len, uint32_t ip_bytes_after_tcp, ss_segment *seg);
+
+/* Parses an ICMP (v6 false) or ICMPv6 message starting at its type byte.
+ * Returns true for a destination unreachable whose quote holds an IP header;
+ * fills seg->icmp. */
+bool ss_parse_icmp_error(const uint8_t *icmp, size_t len, bool v6, ss_segment *seg);
+
+/* "10.0.0.2:80" or "[fd00::2]:80" */
+void ss_format_endpoint(const ss_addr *addr, uint16_t port, char *buf, size_t size);
+void ss_format_addr(const ss_addr *addr, char *buf, size_t size);
+
+/* The reverse direction of a tuple. */
+ss_tuple ss_tuple_reverse(const ss_tuple *t);
+
+/* A key that is the same for both directions of a connection; *dir is 0 when
+ * t runs in the key's direction, 1 when it runs against it. */
+ss_tuple ss_conn_key(const ss_tuple *t, int *dir);
+
+unsigned ss_tuple_hash(const void *tuple);
+int ss_tuple_equal(const void *a, const void *b);
+
+#endif

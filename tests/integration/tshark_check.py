@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Integration tests: the built plugin inside a real tshark, on real captures.
+
+    tshark_check.py loads                      # the plugin is loaded and registers its fields
+    tshark_check.py golden NAME MODE           # synsight output == tests/expected/NAME.MODE.txt
+    tshark_check.py oracle NAME                # synsight agrees with Wireshark's own TCP fields
+    tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
+
+MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
+
+Wireshark ignores personal plugins when run as root, so when this runs as root
+tshark runs as nobody (65534) with a private plugin folder readable by it.
+Every check first proves the plugin is loaded: none can pass without it.
+"""
+import argparse
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CAPTURES = os.path.join(ROOT, "captures")
+EXPECTED = os.path.join(ROOT, "tests", "expected")
+SPEC = os.path.join(ROOT, "..", "shared", "spec", "fields.md")
+
+# Fields this build must register (the sections of fields.md implemented so far).
+REQUIRED_FIELDS = """
+synsight.attempt synsight.syn.retry synsight.syn.gap synsight.syn.elapsed synsight.syn.backoff
+synsight.syn.count synsight.syn.schedule synsight.syn.initial_rto synsight.outcome synsight.outcome_in
+synsight.answers synsight.synack.retry synsight.synack.gap synsight.simultaneous_open
+synsight.expert.syn_retry synsight.expert.unanswered synsight.expert.answered_late
+synsight.expert.synack_retry synsight.expert.simultaneous_open
+""".split()
+
+
+class Tshark:
+    """A tshark that loads the plugin under test, run unprivileged if we are root."""
+
+    def __init__(self, plugin, ws_version, preload=None):
+        self.dir = tempfile.mkdtemp(prefix="synsight-test-", dir="/tmp")
+        os.chmod(self.dir, 0o755)
+        epan = os.path.join(self.dir, ws_version, "epan")
+        os.makedirs(epan)
+        shutil.copy(plugin, os.path.join(epan, "synsight.so"))
+        for d, _, files in os.walk(self.dir):
+            os.chmod(d, 0o755)
+            for f in files:
+                os.chmod(os.path.join(d, f), 0o644)
+        self.env = {"HOME": self.dir, "WIRESHARK_PLUGIN_DIR": self.dir,
+                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}
+        if preload:
+            self.env["LD_PRELOAD"] = preload
+            self.env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
+            self.env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+        self.prefix = []
+        if os.geteuid() == 0:
+            self.prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+    def capture(self, name):
+        """Copy a capture where the unprivileged tshark can read it."""
+        dst = os.path.join(self.dir, name + ".pcapng")
+        if not os.path.exists(dst):
+            shutil.copy(os.path.join(CAPTURES, name + ".pcapng"), dst)
+            os.chmod(dst, 0o644)
+        return dst
+
+    def run(self, *args):
+        cmd = self.prefix + ["env", "-i"] + [f"{k}={v}" for k, v in self.env.items()] + ["tshark", *args]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0 or "ERROR: AddressSanitizer" in p.stderr or "runtime error:" in p.stderr:
+            raise SystemExit(f"tshark {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
+        return p.stdout
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def prove_loaded(ts):
+    plugins = ts.run("-G", "plugins")
+    if "synsight.so" not in plugins:
+        raise SystemExit("synsight.so is not loaded by tshark:\n" + plugins)
+    fields = {line.split("\t")[2] for line in ts.run("-G", "fields").splitlines()
+              if line.startswith(("F\t", "P\t")) and line.count("\t") >= 2}
+    missing = [f for f in REQUIRED_FIELDS if f not in fields]
+    if missing:
+        raise SystemExit("fields not registered: " + " ".join(missing))
+    return fields
+
+
+def pairs_hook(pairs):
+    return pairs  # keep duplicate keys and order
+
+
+def walk(node, out):
+    """Collect (field, value) from a synsight JSON subtree, in tree order."""
+    for key, value in node:
+        if key == "_ws.expert":
+            name = next(k for k, _ in value if k.startswith("synsight.expert."))
+            msg = next(v for k, v in value if k == "_ws.expert.message")
+            out.append((name[len("synsight."):], msg))
+        elif key.endswith("_tree"):
+            walk(value, out)
+        elif key.startswith("synsight."):
+            if key == "synsight.syn.backoff":
+                value = f"{float(value):.4f}"
+            out.append((key, value))
+
+
+def synsight_output(ts, name, mode):
+    """{frame: [(field, value), ...]} for every frame with a synsight subtree."""
+    args = ["-r", ts.capture(name), "-T", "json", "-J", "synsight"]
+    if mode == "final":
+        args.insert(0, "-2")
+    packets = json.loads(ts.run(*args), object_pairs_hook=pairs_hook)
+    result = {}
+    for index, packet in enumerate(packets, start=1):  # no display filter: index = frame number
+        layers = dict(dict(packet)["_source"])["layers"]
+        synsight = [v for k, v in layers if k == "synsight"]
+        if synsight:
+            out = []
+            walk(synsight[0], out)
+            result[index] = out
+    return result
+
+
+def render(result):
+    lines = ["# frame\tfield\tvalue"]
+    for frame in sorted(result):
+        for field, value in result[frame]:
+            lines.append(f"{frame}\t{field}\t{value}")
+    return "\n".join(lines) + "\n"
+
+
+def expected_path(name, mode):
+    return os.path.join(EXPECTED, f"{name}.{mode}.txt")
+
+
+def check_golden(ts, name, mode):
+    got = render(synsight_output(ts, name, mode))
+    with open(expected_path(name, mode)) as f:
+        want = f.read()
+    if got != want:
+        sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                                   f"expected/{name}.{mode}.txt", "tshark"))
+        raise SystemExit(f"{name} ({mode}): synsight output differs from the expected file")
+    print(f"{name} ({mode}): {sum(len(v) for v in load_frames(want).values())} values match")
+
+
+def load_frames(text):
+    frames = defaultdict(list)
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            frame, field, value = line.split("\t", 2)
+            frames[int(frame)].append((field, value))
+    return frames
+
+
+# --- oracle: what Wireshark's own TCP fields say --------------------------
+
+TCP_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
+              "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags.syn",
+              "tcp.flags.ack", "tcp.flags.reset", "tcp.options.timestamp.tsval",
+              "tcp.options.timestamp.tsecr"]
+
+
+def tcp_segments(ts, name):
+    out = ts.run("-r", ts.capture(name), "-Y", "tcp and not icmp and not icmpv6", "-T", "fields",
+                 "-E", "occurrence=f", *sum((["-e", f] for f in TCP_FIELDS), []))
+    segs = []
+    for line in out.splitlines():
+        v = dict(zip(TCP_FIELDS, line.split("\t")))
+        segs.append({
+            "frame": int(v["frame.number"]), "time": float(v["frame.time_epoch"]),
+            "src": (v["ip.src"] or v["ipv6.src"], int(v["tcp.srcport"])),
+            "dst": (v["ip.dst"] or v["ipv6.dst"], int(v["tcp.dstport"])),
+            "seq": int(v["tcp.seq_raw"]), "ack": int(v["tcp.ack_raw"]),
+            "syn": v["tcp.flags.syn"] in ("1", "True"), "ackf": v["tcp.flags.ack"] in ("1", "True"),
+            "rst": v["tcp.flags.reset"] in ("1", "True"),
+            "tsval": v["tcp.options.timestamp.tsval"], "tsecr": v["tcp.options.timestamp.tsecr"],
+        })
+    return segs
+
+
+def check_oracle(ts, name):
+    """Recompute every SYN-train number from Wireshark's raw TCP fields and
+    compare with synsight's final output."""
+    got = synsight_output(ts, name, "final")
+    segs = tcp_segments(ts, name)
+    trains = defaultdict(list)       # (client, server, isn) -> SYN segments
+    for s in segs:
+        if s["syn"] and not s["ackf"]:
+            trains[(s["src"], s["dst"], s["seq"])].append(s)
+    checked = 0
+    for (client, server, isn), syns in trains.items():
+        first = syns[0]
+        answer = next((s for s in segs if s["frame"] > first["frame"] and s["src"] == server
+                       and s["dst"] == client and s["ack"] == (isn + 1) % 2**32
+                       and (s["syn"] and s["ackf"] or s["rst"])), None)
+        notable = len(syns) > 1 or answer is None or not answer["syn"]
+        for i, s in enumerate(syns):
+            fields = dict(got.get(s["frame"], []))
+            if not notable:
+                assert "synsight.attempt" not in fields, (name, s["frame"], "ordinary handshake flagged")
+                continue
+            assert fields.get("synsight.attempt") == str(first["frame"]), (name, s["frame"], fields)
+            assert fields.get("synsight.syn.count") == str(len(syns)), (name, s["frame"], fields)
+            if i:
+                assert fields.get("synsight.syn.retry") == str(i), (name, s["frame"], fields)
+                gap = float(fields["synsight.syn.gap"])
+                assert abs(gap - (s["time"] - syns[i - 1]["time"])) < 2e-6, (name, s["frame"], gap)
+            else:
+                assert "synsight.syn.retry" not in fields, (name, s["frame"], fields)
+            if answer is not None:
+                assert fields.get("synsight.outcome_in") == str(answer["frame"]), (name, s["frame"], fields)
+            checked += 1
+        if answer is not None and notable:
+            fields = dict(got.get(answer["frame"], []))
+            assert fields.get("synsight.attempt") == str(first["frame"]), (name, answer["frame"], fields)
+            expect = "answered" if answer["syn"] else "refused-rst"
+            assert fields.get("synsight.outcome") == expect, (name, answer["frame"], fields)
+            if answer["syn"] and answer["tsecr"]:
+                echoed = next(s for s in syns if s["tsval"] == answer["tsecr"])
+                assert fields.get("synsight.answers") == str(echoed["frame"]), (name, answer["frame"], fields)
+            checked += 1
+    # SYN/ACK retransmissions: same server ISN on the same 4-tuple
+    synacks = defaultdict(list)
+    for s in segs:
+        if s["syn"] and s["ackf"]:
+            synacks[(s["src"], s["dst"], s["seq"])].append(s)
+    for train in synacks.values():
+        for i, s in enumerate(train):
+            fields = dict(got.get(s["frame"], []))
+            if i:
+                assert fields.get("synsight.synack.retry") == str(i), (name, s["frame"], fields)
+                checked += 1
+            else:
+                assert "synsight.synack.retry" not in fields, (name, s["frame"], fields)
+    print(f"{name}: {checked} frames agree with Wireshark's own TCP fields")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--plugin", required=True)
+    p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
+    p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
+    p.add_argument("what", choices=["loads", "golden", "oracle", "update"])
+    p.add_argument("args", nargs="*")
+    a = p.parse_args()
+    ts = Tshark(a.plugin, a.ws_version, a.preload or None)
+    try:
+        prove_loaded(ts)
+        if a.what == "loads":
+            print("synsight.so loaded; all required fields registered")
+        elif a.what == "golden":
+            check_golden(ts, a.args[0], a.args[1])
+        elif a.what == "oracle":
+            check_oracle(ts, a.args[0])
+        elif a.what == "update":
+            os.makedirs(EXPECTED, exist_ok=True)
+            for name in a.args:
+                for mode in ("single", "final"):
+                    with open(expected_path(name, mode), "w") as f:
+                        f.write(render(synsight_output(ts, name, mode)))
+                    print("wrote", expected_path(name, mode))
+    finally:
+        ts.close()
+
+
+if __name__ == "__main__":
+    main()
