@@ -50,7 +50,9 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (!res)
             return 0;
     }
-    if (!tree || !ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo)))
+    /* Render even without a tree: expert items still reach the expert tap
+     * (tshark -2 -z expert runs its second pass without one). */
+    if (!ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo)))
         return 0;
     return tvb_captured_length(tvb);
 }

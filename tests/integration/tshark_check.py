@@ -4,6 +4,7 @@
     tshark_check.py loads                      # the plugin is loaded and registers its fields
     tshark_check.py golden NAME MODE           # synsight output == tests/expected/NAME.MODE.txt
     tshark_check.py oracle NAME                # synsight agrees with Wireshark's own TCP fields
+    tshark_check.py expert NAME                # tshark -2 -z expert shows the same sentences as the tree
     tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
 
 MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
@@ -51,7 +52,11 @@ class Tshark:
             os.chmod(d, 0o755)
             for f in files:
                 os.chmod(os.path.join(d, f), 0o644)
-        self.env = {"HOME": self.dir, "WIRESHARK_PLUGIN_DIR": self.dir,
+        # No extcap helpers: reading files needs none, and a sanitizer
+        # preload would be inherited by (and hang) each one tshark spawns.
+        extcap = os.path.join(self.dir, "extcap")
+        os.makedirs(extcap)
+        self.env = {"HOME": self.dir, "WIRESHARK_PLUGIN_DIR": self.dir, "WIRESHARK_EXTCAP_DIR": extcap,
                     "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}
         if preload:
             self.env["LD_PRELOAD"] = preload
@@ -81,9 +86,9 @@ class Tshark:
 
 
 def prove_loaded(ts):
-    plugins = ts.run("-G", "plugins")
-    if "synsight.so" not in plugins:
-        raise SystemExit("synsight.so is not loaded by tshark:\n" + plugins)
+    plugins = [line for line in ts.run("-G", "plugins").splitlines() if "synsight" in line]
+    if len(plugins) != 1 or ts.dir not in plugins[0]:
+        raise SystemExit(f"tshark does not load the synsight.so under test from {ts.dir}:\n" + "\n".join(plugins))
     fields = {line.split("\t")[2] for line in ts.run("-G", "fields").splitlines()
               if line.startswith(("F\t", "P\t")) and line.count("\t") >= 2}
     missing = [f for f in REQUIRED_FIELDS if f not in fields]
@@ -158,6 +163,22 @@ def load_frames(text):
             frame, field, value = line.split("\t", 2)
             frames[int(frame)].append((field, value))
     return frames
+
+
+def check_expert_tap(ts, name):
+    """tshark -2 -q -z expert runs its second pass without a tree: the
+    sentences must still reach the expert tap, the same as in the tree."""
+    out = ts.run("-2", "-r", ts.capture(name), "-q", "-z", "expert")
+    got = []
+    for line in out.splitlines():
+        if " SYNSIGHT " in line:           # "   Frequency   Group   SYNSIGHT  Summary"
+            got += [line.split("SYNSIGHT", 1)[1].strip()] * int(line.split()[0])
+    got.sort()
+    with open(expected_path(name, "final")) as f:
+        want = sorted(v for fields in load_frames(f.read()).values() for k, v in fields if k.startswith("expert."))
+    if got != want:
+        raise SystemExit(f"{name}: expert tap differs from the tree\n  tap:  {got}\n  tree: {want}")
+    print(f"{name}: {len(got)} expert sentences reach the expert tap")
 
 
 # --- oracle: what Wireshark's own TCP fields say --------------------------
@@ -248,7 +269,7 @@ def main():
     p.add_argument("--plugin", required=True)
     p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
     p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
-    p.add_argument("what", choices=["loads", "golden", "oracle", "update"])
+    p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "update"])
     p.add_argument("args", nargs="*")
     a = p.parse_args()
     ts = Tshark(a.plugin, a.ws_version, a.preload or None)
@@ -260,6 +281,8 @@ def main():
             check_golden(ts, a.args[0], a.args[1])
         elif a.what == "oracle":
             check_oracle(ts, a.args[0])
+        elif a.what == "expert":
+            check_expert_tap(ts, a.args[0])
         elif a.what == "update":
             os.makedirs(EXPECTED, exist_ok=True)
             for name in a.args:

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The main job: installs what is missing, builds synsight, installs it, and
+# shows what it finds in a bundled capture of a real kernel.
+#
+#   scripts/demo.sh [CAPTURE]      (default: captures/parallel-one-port-dropped.pcapng)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+capture=${1:-captures/parallel-one-port-dropped.pcapng}
+
+scripts/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$(nproc)"
+
+if [ "$(id -u)" -eq 0 ]; then
+  # Wireshark ignores personal plugins when it runs as root.
+  echo "demo: running as root, so installing into Wireshark's system plugin folder"
+  cmake -S . -B build -DSYNSIGHT_SYSTEM_INSTALL=ON >/dev/null
+else
+  cmake -S . -B build -DSYNSIGHT_SYSTEM_INSTALL=OFF >/dev/null
+fi
+cmake --install build
+
+if ! tshark -G plugins 2>/dev/null | grep -q synsight; then
+  echo "demo: tshark does not list synsight after the install" >&2
+  exit 1
+fi
+echo
+echo "== tshark -G plugins"
+tshark -G plugins 2>/dev/null | grep synsight
+echo
+echo "== SYN retries, refusals and their outcomes in $capture (tshark -2 -Y synsight)"
+tshark -2 -r "$capture" -Y "synsight" -T fields -E header=y \
+  -e frame.number -e ip.dst -e ipv6.dst -e tcp.dstport -e synsight.attempt -e synsight.syn.retry \
+  -e synsight.syn.gap -e synsight.syn.schedule -e synsight.outcome 2>/dev/null | column -t -s $'\t'
+echo
+echo "== What synsight says, frame by frame (its expert items)"
+tshark -2 -r "$capture" -Y synsight -O synsight 2>/dev/null \
+  | awk '/^Frame /{frame=$2} /\[Expert Info/{sub(/^ +\[Expert Info /, ""); sub(/\]$/, ""); print "frame " frame " " $0}'
+echo
+echo "Next: open $capture in Wireshark and type 'synsight' in the display filter bar."
