@@ -7,16 +7,18 @@
 #include <glib.h>
 #include <string.h>
 
-#define IP_PROTO_TCP 6
-
 struct ss_analysis {
     ss_attempts *attempts;
+    ss_refusals *refusals;
+    uint32_t frames;
+    uint32_t tcp_frames;
 };
 
 ss_analysis *ss_analysis_new(void)
 {
     ss_analysis *an = g_new0(ss_analysis, 1);
     an->attempts = ss_attempts_new();
+    an->refusals = ss_refusals_new();
     return an;
 }
 
@@ -25,6 +27,7 @@ void ss_analysis_free(ss_analysis *an)
     if (!an)
         return;
     ss_attempts_free(an->attempts);
+    ss_refusals_free(an->refusals);
     g_free(an);
 }
 
@@ -38,16 +41,29 @@ static bool note_says_something(const ss_attempt_note *n)
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out)
 {
     memset(out, 0, sizeof *out);
+    an->frames++;
+    if (seg->kind == SS_SEG_TCP)
+        an->tcp_frames++;
     switch (seg->kind) {
     case SS_SEG_TCP:
         ss_attempts_add_tcp(an->attempts, seg, &out->attempt);
+        ss_refusal_from_rst(seg, &out->attempt, &out->refusal);
         break;
     case SS_SEG_ICMP_ERROR:
-        if (seg->icmp.proto == IP_PROTO_TCP)
-            ss_attempts_refuse_icmp(an->attempts, seg, &out->attempt);
+        ss_refusals_add_icmp(an->refusals, an->attempts, seg, &out->attempt, &out->refusal);
+        break;
+    case SS_SEG_UDP:
+        ss_refusals_add_udp(an->refusals, seg);
         break;
     case SS_SEG_NONE:
         break;
     }
-    return note_says_something(&out->attempt);
+    return note_says_something(&out->attempt) || out->refusal.present;
+}
+
+ss_capture_facts ss_analysis_facts(const ss_analysis *an)
+{
+    ss_capture_facts f;
+    f.only_tcp = an && an->frames > 0 && an->tcp_frames == an->frames;
+    return f;
 }

@@ -7,6 +7,7 @@
 #define SYNSIGHT_ANALYSIS_H
 
 #include "attempts.h"
+#include "refusals.h"
 #include "segment.h"
 
 /* Everything synsight knows about one frame after the first pass. Pointers
@@ -14,15 +15,24 @@
  * ends: a renderer reads them as "final" on later passes. */
 typedef struct ss_frame_result {
     ss_attempt_note attempt;
+    ss_refusal_note refusal;
 } ss_frame_result;
+
+/* What the capture as a whole says, for sentences in the final view. */
+typedef struct ss_capture_facts {
+    bool only_tcp;              /* every frame was TCP: a capture filter may have dropped ICMP */
+} ss_capture_facts;
 
 typedef struct ss_analysis ss_analysis;
 
 ss_analysis *ss_analysis_new(void);
 void ss_analysis_free(ss_analysis *an);
 
-/* Feeds one segment (in capture order); returns true when the frame has a
- * finding, with *out filled. */
+/* Feeds every frame (in capture order; seg->kind is SS_SEG_NONE for a frame
+ * with nothing to read); returns true when the frame has a finding, with
+ * *out filled. */
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out);
+
+ss_capture_facts ss_analysis_facts(const ss_analysis *an);
 
 #endif

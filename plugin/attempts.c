@@ -66,6 +66,13 @@ static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, 
     return c;
 }
 
+const ss_attempt *ss_attempts_current(ss_attempts *t, const ss_tuple *client_to_server)
+{
+    int dir;
+    conn_state *c = conn_lookup(t, client_to_server, &dir, false);
+    return c ? c->attempt[dir] : NULL;
+}
+
 static void append_syn(ss_attempt *a, const ss_segment *seg)
 {
     if (a->syn_count == a->syn_capacity) {

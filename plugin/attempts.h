@@ -80,6 +80,9 @@ void ss_attempts_add_tcp(ss_attempts *tracker, const ss_segment *seg, ss_attempt
 ss_attempt *ss_attempts_refuse_icmp(ss_attempts *tracker, const ss_segment *seg,
                                     ss_attempt_note *note);
 
+/* The latest attempt from tuple->src to tuple->dst, or NULL. */
+const ss_attempt *ss_attempts_current(ss_attempts *tracker, const ss_tuple *client_to_server);
+
 /* Number of attempts tracked (for statistics and memory reports). */
 uint32_t ss_attempts_count(const ss_attempts *tracker);
 

@@ -39,7 +39,11 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         /* First pass: frames arrive in order; analyse once and keep the result. */
         ss_segment seg;
         ss_frame_result now;
-        if (!analysis || !ss_read_segment(tree, pinfo, &seg) || !ss_analysis_feed(analysis, &seg, &now))
+        if (!analysis)
+            return 0;
+        if (!ss_read_segment(tree, pinfo, &seg))
+            seg.kind = SS_SEG_NONE;     /* still counted: the capture's make-up matters */
+        if (!ss_analysis_feed(analysis, &seg, &now))
             return 0;
         ss_frame_result *kept = wmem_new(wmem_file_scope(), ss_frame_result);
         *kept = now;
@@ -52,7 +56,8 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     /* Render even without a tree: expert items still reach the expert tap
      * (tshark -2 -z expert runs its second pass without one). */
-    if (!ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo)))
+    ss_capture_facts facts = ss_analysis_facts(analysis);
+    if (!ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo), &facts))
         return 0;
     return tvb_captured_length(tvb);
 }

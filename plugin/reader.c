@@ -1,6 +1,6 @@
 /* reader.c - what the frame says, copied into one flat ss_segment
  *
- * synsight primes only the protocol items of IP, IPv6, TCP, ICMP and ICMPv6
+ * synsight primes only the protocol items of IP, IPv6, TCP, UDP, ICMP and ICMPv6
  * (which the dissectors create anyway) and reads header bytes from the tvb at
  * their offsets: one field per layer instead of one per header field, which
  * keeps the per-frame cost of the post-dissector low.
@@ -14,9 +14,9 @@
 #include <epan/packet.h>
 #include <epan/proto.h>
 
-enum { LAYER_IP, LAYER_IPV6, LAYER_TCP, LAYER_ICMP, LAYER_ICMPV6, LAYER_COUNT };
+enum { LAYER_IP, LAYER_IPV6, LAYER_TCP, LAYER_UDP, LAYER_ICMP, LAYER_ICMPV6, LAYER_COUNT };
 
-static const char *const layer_names[LAYER_COUNT] = { "ip", "ipv6", "tcp", "icmp", "icmpv6" };
+static const char *const layer_names[LAYER_COUNT] = { "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6" };
 static int layer_hf[LAYER_COUNT];
 
 /* Largest headers worth copying: IPv6 with a few extension headers, TCP
@@ -71,7 +71,8 @@ static field_info *carrier_ip(proto_tree *tree, tvbuff_t *tvb, int start)
     return best;
 }
 
-static bool read_tcp(proto_tree *tree, field_info *tcp_fi, ss_segment *seg)
+/* A TCP or UDP header and the IP header that carries it. */
+static bool read_transport(proto_tree *tree, field_info *tcp_fi, bool udp, ss_segment *seg)
 {
     tvbuff_t *tvb = tcp_fi->ds_tvb;
     field_info *ip_fi = carrier_ip(tree, tvb, tcp_fi->start);
@@ -96,7 +97,7 @@ static bool read_tcp(proto_tree *tree, field_info *tcp_fi, ss_segment *seg)
 
     uint8_t th[TCP_COPY_MAX];
     size_t th_len = copy_bytes(tvb, tcp_fi->start, th, sizeof th);
-    return ss_parse_tcp(th, th_len, (uint32_t)after_tcp, seg);
+    return udp ? ss_parse_udp(th, th_len, seg) : ss_parse_tcp(th, th_len, (uint32_t)after_tcp, seg);
 }
 
 static bool read_icmp(proto_tree *tree, field_info *icmp_fi, bool v6, ss_segment *seg)
@@ -133,6 +134,9 @@ bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg)
 
     GPtrArray *tcp = items_of(tree, LAYER_TCP);
     if (tcp)
-        return read_tcp(tree, tcp->pdata[0], seg);
+        return read_transport(tree, tcp->pdata[0], false, seg);
+    GPtrArray *udp = items_of(tree, LAYER_UDP);
+    if (udp)
+        return read_transport(tree, udp->pdata[0], true, seg);
     return false;
 }

@@ -10,6 +10,7 @@
 #include "render.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <epan/expert.h>
 #include <epan/packet.h>
@@ -29,6 +30,10 @@ static int hf_superseded_by = -1;
 static int hf_synack_retry = -1;
 static int hf_synack_gap = -1;
 static int hf_simultaneous_open = -1;
+static int hf_refusal = -1;
+static int hf_refusal_errno = -1;
+static int hf_refusal_refuses = -1;
+static int hf_refusal_proto = -1;
 
 static int ett_synsight = -1;
 
@@ -38,6 +43,9 @@ static expert_field ei_superseded = EI_INIT;
 static expert_field ei_answered_late = EI_INIT;
 static expert_field ei_synack_retry = EI_INIT;
 static expert_field ei_simultaneous_open = EI_INIT;
+static expert_field ei_refused_rst = EI_INIT;
+static expert_field ei_refused_icmp = EI_INIT;
+static expert_field ei_udp_unreachable = EI_INIT;
 
 static int proto_synsight = -1;
 
@@ -76,6 +84,14 @@ void ss_render_register(int proto)
         { &hf_simultaneous_open, { "Simultaneous open: crosses SYN in frame", "synsight.simultaneous_open", FT_FRAMENUM,
             BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
             "This SYN crosses a SYN from the other end (valid TCP, RFC 9293 section 3.5)", HFILL } },
+        { &hf_refusal, { "Refusal", "synsight.refusal", FT_STRING, BASE_NONE, NULL, 0x0,
+            "tcp-rst, or icmp-/icmpv6- and the kind: port-unreachable, host-unreachable, admin-prohibited, ...", HFILL } },
+        { &hf_refusal_errno, { "Error the client sees", "synsight.refusal.errno", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What a Linux client's connect() (TCP) or next socket call (UDP) returns", HFILL } },
+        { &hf_refusal_refuses, { "Refuses frame", "synsight.refusal.refuses", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The SYN or UDP datagram refused", HFILL } },
+        { &hf_refusal_proto, { "Refused protocol", "synsight.refusal.proto", FT_STRING, BASE_NONE, NULL, 0x0,
+            "tcp or udp", HFILL } },
     };
     static int *ett[] = { &ett_synsight };
     static ei_register_info ei[] = {
@@ -86,6 +102,9 @@ void ss_render_register(int proto)
         { &ei_answered_late, { "synsight.expert.answered_late", PI_SEQUENCE, PI_NOTE, "Connection attempt answered after SYN retries", EXPFILL } },
         { &ei_synack_retry, { "synsight.expert.synack_retry", PI_SEQUENCE, PI_WARN, "SYN/ACK retransmission", EXPFILL } },
         { &ei_simultaneous_open, { "synsight.expert.simultaneous_open", PI_SEQUENCE, PI_CHAT, "Simultaneous open", EXPFILL } },
+        { &ei_refused_rst, { "synsight.expert.refused_rst", PI_RESPONSE_CODE, PI_NOTE, "RST refuses a connection attempt", EXPFILL } },
+        { &ei_refused_icmp, { "synsight.expert.refused_icmp", PI_RESPONSE_CODE, PI_WARN, "ICMP error refuses a connection attempt", EXPFILL } },
+        { &ei_udp_unreachable, { "synsight.expert.udp_unreachable", PI_RESPONSE_CODE, PI_NOTE, "ICMP error answers a UDP datagram", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -161,7 +180,7 @@ static void render_crossing(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
 }
 
 static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final,
-                       bool attempt_shows)
+                       bool attempt_shows, const ss_capture_facts *facts)
 {
     const ss_attempt *a = n->attempt;
     uint32_t i = n->syn_index;
@@ -209,16 +228,22 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     server_endpoint(a, server, sizeof server);
     schedule_phrase(ss_attempt_schedule(a, a->syn_count), sched, sizeof sched);
     int64_t span = a->syns[a->syn_count - 1].time_ns - a->syns[0].time_ns;
+    /* Wireshark 4.0 does not let a dissector read the capture filter the
+     * file records; a capture of nothing but TCP is the evidence we have. */
+    char filtered[160] = "";
+    if (facts->only_tcp)
+        snprintf(filtered, sizeof filtered, ". Every packet in this capture is TCP: if a capture filter (such as "
+                 "\"tcp port %u\") made it, an ICMP refusal would not be in it", a->tuple.dport);
     if (a->outcome == SS_OUTCOME_OPEN) {
         if (a->syn_count == 1)
             expert_add_info_format(pinfo, outcome, &ei_unanswered,
-                "Connection attempt to %s never answered: 1 SYN and no retransmission before the capture ended",
-                server);
+                "Connection attempt to %s never answered: 1 SYN and no retransmission before the capture ended%s",
+                server, filtered);
         else
             expert_add_info_format(pinfo, outcome, &ei_unanswered,
                 "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent drop "
-                "(firewall DROP or lost SYN/ACK)",
-                server, a->syn_count, seconds(span), sched);
+                "(firewall DROP or lost SYN/ACK)%s",
+                server, a->syn_count, seconds(span), sched, filtered);
     } else if (a->outcome == SS_OUTCOME_SUPERSEDED) {
         add_framenum(tree, hf_superseded_by, tvb, a->superseded_by);
         expert_add_info_format(pinfo, outcome, &ei_superseded,
@@ -259,6 +284,91 @@ static void render_synack_retry(proto_tree *tree, packet_info *pinfo, tvbuff_t *
         n->synack_retry, seconds(n->synack_gap_ns));
 }
 
+/* "ICMP port unreachable from 10.0.0.2" */
+static void refusal_source(const ss_refusal_note *r, char *buf, size_t size)
+{
+    char from[64];
+    ss_format_addr(&r->from, from, sizeof from);
+    if (strcmp(r->name, "tcp-rst") == 0) {
+        char ep[80];
+        ss_format_endpoint(&r->refused.dst, r->refused.dport, ep, sizeof ep);
+        snprintf(buf, size, "TCP RST from %s", ep);
+    } else {
+        snprintf(buf, size, "%s %s from %s", strncmp(r->name, "icmpv6-", 7) == 0 ? "ICMPv6" : "ICMP", r->meaning, from);
+    }
+}
+
+/* Why this answer usually comes back: what to look for on the far side. */
+static const char *refusal_hint(const ss_refusal_note *r)
+{
+    if (strcmp(r->name, "tcp-rst") == 0)
+        return "; nothing listens on that port, or a firewall rejects with tcp-reset";
+    if (strstr(r->name, "-port-unreachable"))
+        return "; an iptables REJECT rule answers this way by default";
+    if (strstr(r->name, "-admin-prohibited"))
+        return "; a firewall rule forbids it (e.g. iptables REJECT --reject-with icmp-admin-prohibited)";
+    return "";
+}
+
+static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final)
+{
+    const ss_refusal_note *r = &res->refusal;
+    proto_item *top = add_string(tree, hf_refusal, tvb, r->name);
+    add_string(tree, hf_refusal_errno, tvb, r->errno_name);
+    if (r->refuses)
+        add_framenum(tree, hf_refusal_refuses, tvb, r->refuses);
+    add_string(tree, hf_refusal_proto, tvb, r->udp ? "udp" : "tcp");
+
+    char source[120], client[80], server[80], what[64];
+    refusal_source(r, source, sizeof source);
+    ss_format_endpoint(&r->refused.src, r->refused.sport, client, sizeof client);
+    ss_format_endpoint(&r->refused.dst, r->refused.dport, server, sizeof server);
+    bool refused_conn = strcmp(r->errno_name, "ECONNREFUSED") == 0;
+
+    if (r->udp) {
+        if (r->refuses)
+            snprintf(what, sizeof what, "the UDP datagram in frame %u", r->refuses);
+        else
+            snprintf(what, sizeof what, "a UDP datagram that is not in the capture");
+        if (refused_conn)
+            expert_add_info_format(pinfo, top, &ei_udp_unreachable,
+                "%s answers %s (%s \xe2\x86\x92 %s): the port is closed, and the client's next call on a connected "
+                "socket fails with ECONNREFUSED; without this message nothing would prove the port open (UDP has no handshake)",
+                source, what, client, server);
+        else
+            expert_add_info_format(pinfo, top, &ei_udp_unreachable,
+                "%s answers %s (%s \xe2\x86\x92 %s): the client's next call on a connected socket fails with %s",
+                source, what, client, server, r->errno_name);
+        return;
+    }
+
+    const ss_attempt *a = res->attempt.attempt;
+    if (!a) {
+        expert_add_info_format(pinfo, top, &ei_refused_icmp,
+            "%s refuses a connection attempt whose SYN is not in the capture (%s \xe2\x86\x92 %s): connect() fails "
+            "with %s%s%s", source, client, server, r->errno_name, refused_conn ? ", as for a TCP RST" : "", refusal_hint(r));
+        return;
+    }
+    expert_field *ei = strcmp(r->name, "tcp-rst") == 0 ? &ei_refused_rst : &ei_refused_icmp;
+    if (final && a->outcome_frame != pinfo->num) {
+        /* The client sent its SYN again: this error did not end connect(). */
+        char ended[64];
+        if (a->outcome_frame)
+            snprintf(ended, sizeof ended, "frame %u ended it", a->outcome_frame);
+        else
+            snprintf(ended, sizeof ended, "nothing ended it before the capture did");
+        expert_add_info_format(pinfo, top, ei,
+            "%s quotes the SYN in frame %u (%s \xe2\x86\x92 %s), but the client sent its SYN again: this error did "
+            "not end connect() (Linux ignores one that arrives while the socket is busy); %s",
+            source, r->refuses, client, server, ended);
+        return;
+    }
+    expert_add_info_format(pinfo, top, ei,
+        "%s refuses the connection attempt in frame %u (%s \xe2\x86\x92 %s): connect() fails with %s%s%s",
+        source, a->syns[0].frame, client, server, r->errno_name,
+        refused_conn && ei == &ei_refused_icmp ? ", as for a TCP RST" : "", refusal_hint(r));
+}
+
 /* Whether the frame's attempt role is worth a subtree. In a single pass a
  * first SYN proves nothing yet; later SYNs and the outcome frame do. */
 static bool attempt_role_shows(const ss_attempt_note *n, bool final)
@@ -274,17 +384,20 @@ static bool attempt_role_shows(const ss_attempt_note *n, bool final)
     return false;
 }
 
-bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final)
+bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final,
+                     const ss_capture_facts *facts)
 {
     const ss_attempt_note *n = &res->attempt;
     bool attempt_shows = attempt_role_shows(n, final);
-    if (!attempt_shows && !n->synack_retry && !n->crosses)
+    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present)
         return false;
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
     proto_tree *st = proto_item_add_subtree(top, ett_synsight);
+    if (res->refusal.present)
+        render_refusal(st, pinfo, tvb, res, final);
     if (n->role == SS_ROLE_SYN)
-        render_syn(st, pinfo, tvb, n, final, attempt_shows);
+        render_syn(st, pinfo, tvb, n, final, attempt_shows, facts);
     else if (attempt_shows)
         render_outcome(st, pinfo, tvb, n, final);
     if (n->synack_retry)

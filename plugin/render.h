@@ -15,6 +15,7 @@ void ss_render_register(int proto);
 /* Adds the synsight subtree for one frame when it has something to show,
  * and says whether it did. final: every frame of the capture has been seen
  * (second pass), so final-only fields may show. */
-bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final);
+bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final,
+                     const ss_capture_facts *facts);
 
 #endif

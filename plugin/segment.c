@@ -119,6 +119,16 @@ bool ss_parse_tcp(const uint8_t *tcp, size_t len, uint32_t ip_bytes_after_tcp, s
     return true;
 }
 
+bool ss_parse_udp(const uint8_t *udp, size_t len, ss_segment *seg)
+{
+    if (len < 8)
+        return false;
+    seg->kind = SS_SEG_UDP;
+    seg->tuple.sport = get16(udp);
+    seg->tuple.dport = get16(udp + 2);
+    return true;
+}
+
 bool ss_parse_icmp_error(const uint8_t *icmp, size_t len, bool v6, ss_segment *seg)
 {
     /* type, code, checksum, 4 bytes unused/MTU, then the offending datagram */

@@ -37,6 +37,7 @@ typedef enum ss_segment_kind {
     SS_SEG_NONE = 0,
     SS_SEG_TCP,          /* a TCP segment */
     SS_SEG_ICMP_ERROR,   /* an ICMP/ICMPv6 destination unreachable */
+    SS_SEG_UDP,          /* a UDP datagram (only its addresses and ports) */
 } ss_segment_kind;
 
 /* What an ICMP error says about the packet it quotes. */
@@ -85,6 +86,9 @@ int ss_parse_ip(const uint8_t *ip, size_t len, ss_addr *src, ss_addr *dst, uint8
  * ip_bytes_after_tcp, the bytes the IP header says follow the TCP header's
  * start. Returns false when the header is truncated or malformed. */
 bool ss_parse_tcp(const uint8_t *tcp, size_t len, uint32_t ip_bytes_after_tcp, ss_segment *seg);
+
+/* Parses a UDP header's ports into seg. */
+bool ss_parse_udp(const uint8_t *udp, size_t len, ss_segment *seg);
 
 /* Parses an ICMP (v6 false) or ICMPv6 message starting at its type byte.
  * Returns true for a destination unreachable whose quote holds an IP header;

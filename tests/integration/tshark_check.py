@@ -207,6 +207,54 @@ def tcp_segments(ts, name):
     return segs
 
 
+# What the client application really got when the capture was made
+# (peer.py's log, see captures/MANIFEST.md): the refusal's errno must say so.
+OBSERVED_ERRNO = {
+    "icmp-port-unreachable": "ECONNREFUSED", "icmp-admin-prohibited": "EHOSTUNREACH",
+    "icmp-host-unreachable": "EHOSTUNREACH", "icmp-net-unreachable": "ENETUNREACH",
+    "icmpv6-port-unreachable": "ECONNREFUSED", "icmpv6-admin-prohibited": "EACCES",
+    "tcp-reset": "ECONNREFUSED", "closed-port": "ECONNREFUSED", "syn-refused-icmp-midway": "ECONNREFUSED",
+    "syn-refused-rst-midway": "ECONNREFUSED", "udp-closed-port": "ECONNREFUSED",
+}
+
+ICMP_FIELDS = ["frame.number", "icmp.type", "icmpv6.type", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
+               "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "udp.srcport", "udp.dstport"]
+
+
+def check_refusals(ts, name, got, segs):
+    """Each ICMP destination unreachable quoting a SYN refuses the latest SYN
+    with the quoted addresses, ports and sequence number (as Wireshark itself
+    dissects the quote); the errno is what the real client saw."""
+    out = ts.run("-r", ts.capture(name), "-Y", "icmp.type == 3 || icmpv6.type == 1", "-T", "fields",
+                 "-E", "occurrence=l", *sum((["-e", f] for f in ICMP_FIELDS), []))
+    checked = 0
+    for line in out.splitlines():
+        v = dict(zip(ICMP_FIELDS, line.split("\t")))
+        frame = int(v["frame.number"])
+        fields = dict(got.get(frame, []))
+        quoted_src = v["ip.src"] or v["ipv6.src"]
+        quoted_dst = v["ip.dst"] or v["ipv6.dst"]
+        prefix = "icmpv6-" if v["icmpv6.type"] else "icmp-"
+        if v["tcp.seq_raw"]:
+            syns = [s for s in segs if s["syn"] and not s["ackf"] and s["frame"] < frame
+                    and s["src"] == (quoted_src, int(v["tcp.srcport"]))
+                    and s["dst"] == (quoted_dst, int(v["tcp.dstport"])) and s["seq"] == int(v["tcp.seq_raw"])]
+            assert syns, (name, frame, "no SYN for the quote")
+            assert fields.get("synsight.refusal.refuses") == str(syns[-1]["frame"]), (name, frame, fields)
+            assert fields.get("synsight.refusal.proto") == "tcp", (name, frame, fields)
+        else:
+            assert fields.get("synsight.refusal.proto") == "udp", (name, frame, fields)
+        assert fields.get("synsight.refusal", "").startswith(prefix), (name, frame, fields)
+        checked += 1
+    if name in OBSERVED_ERRNO:
+        ends = [dict(f) for f in got.values() if dict(f).get("synsight.refusal")
+                and (dict(f).get("synsight.outcome") or dict(f).get("synsight.refusal.proto") == "udp")]
+        assert len(ends) == 1, (name, "one frame must end the attempt", ends)
+        assert ends[0]["synsight.refusal.errno"] == OBSERVED_ERRNO[name], (name, ends[0])
+        checked += 1
+    return checked
+
+
 def check_oracle(ts, name):
     """Recompute every SYN-train number from Wireshark's raw TCP fields and
     compare with synsight's final output."""
@@ -261,7 +309,8 @@ def check_oracle(ts, name):
                 checked += 1
             else:
                 assert "synsight.synack.retry" not in fields, (name, s["frame"], fields)
-    print(f"{name}: {checked} frames agree with Wireshark's own TCP fields")
+    checked += check_refusals(ts, name, got, segs)
+    print(f"{name}: {checked} frames agree with Wireshark's own dissection and the client's errno")
 
 
 def main():

@@ -1,0 +1,53 @@
+/* refusals.h - ICMP errors and RSTs that refuse a connection attempt or a
+ * UDP datagram, linked to what they refuse. Plain C: no epan types.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_REFUSALS_H
+#define SYNSIGHT_REFUSALS_H
+
+#include "attempts.h"
+#include "segment.h"
+
+/* What Linux makes of one ICMP/ICMPv6 destination-unreachable code. */
+typedef struct ss_icmp_code_info {
+    const char *kind;           /* "port-unreachable", "admin-prohibited", ... */
+    const char *errno_name;     /* what connect() returns: "ECONNREFUSED", ... */
+    const char *meaning;        /* for sentences: "port unreachable" */
+    bool aborts_connect;        /* Linux aborts a connect() in SYN_SENT */
+} ss_icmp_code_info;
+
+/* NULL for a code Linux does not know (it then ignores the error). */
+const ss_icmp_code_info *ss_icmp_code_lookup(bool v6, uint8_t code);
+
+typedef struct ss_refusal_note {
+    bool present;
+    bool udp;                   /* refuses a UDP datagram rather than a TCP attempt */
+    char name[40];              /* synsight.refusal: "tcp-rst", "icmp-port-unreachable", ... */
+    const char *errno_name;     /* synsight.refusal.errno */
+    const char *meaning;        /* "port unreachable", "reset" */
+    uint32_t refuses;           /* the SYN or datagram refused; 0 when not in the capture */
+    ss_tuple refused;           /* what was refused: client -> server, as the client sent it */
+    ss_addr  from;              /* who sent the refusal */
+} ss_refusal_note;
+
+typedef struct ss_refusals ss_refusals;
+
+ss_refusals *ss_refusals_new(void);
+void ss_refusals_free(ss_refusals *r);
+
+/* Remembers a UDP datagram, so that an ICMP error can name it. */
+void ss_refusals_add_udp(ss_refusals *r, const ss_segment *seg);
+
+/* An ICMP/ICMPv6 destination unreachable. Refuses the attempt whose SYN it
+ * quotes (updating its outcome through the attempts tracker, and filling
+ * *attempt_note), or the UDP datagram it quotes. *note is not present when
+ * the ICMP refuses nothing: a quote of a non-SYN segment, a sequence number
+ * that is not the attempt's ISN, or "fragmentation needed". */
+void ss_refusals_add_icmp(ss_refusals *r, ss_attempts *attempts, const ss_segment *seg,
+                          ss_attempt_note *attempt_note, ss_refusal_note *note);
+
+/* An RST that the attempts tracker found to end an attempt (ACK = ISN + 1). */
+void ss_refusal_from_rst(const ss_segment *seg, const ss_attempt_note *attempt_note, ss_refusal_note *note);
+
+#endif

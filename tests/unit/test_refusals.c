@@ -1,0 +1,247 @@
+/* test_refusals.c - ICMP code table, quote matcher, RST and UDP refusals
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "refusals.h"
+
+#include "check.h"
+
+static ss_tuple tuple(uint8_t client, uint16_t sport, uint8_t server, uint16_t dport)
+{
+    ss_tuple t;
+    memset(&t, 0, sizeof t);
+    t.src.family = t.dst.family = 4;
+    t.src.bytes[0] = t.dst.bytes[0] = 10;
+    t.src.bytes[3] = client;
+    t.dst.bytes[3] = server;
+    t.sport = sport;
+    t.dport = dport;
+    return t;
+}
+
+static ss_segment syn(uint32_t frame, ss_tuple t, uint32_t isn)
+{
+    ss_segment s;
+    memset(&s, 0, sizeof s);
+    s.kind = SS_SEG_TCP;
+    s.frame = frame;
+    s.time_ns = frame * SS_NS_PER_SEC;
+    s.tuple = t;
+    s.flags = SS_TCP_SYN;
+    s.seq = isn;
+    s.wscale = -1;
+    return s;
+}
+
+/* An ICMP error from the server quoting (proto, tuple, seq); quoted_bytes
+ * is how much of the transport header the quote holds. */
+static ss_segment icmp(uint32_t frame, bool v6, uint8_t code, uint8_t proto, ss_tuple quoted, uint32_t seq,
+                       int quoted_bytes, uint8_t flags)
+{
+    ss_segment s;
+    memset(&s, 0, sizeof s);
+    s.kind = SS_SEG_ICMP_ERROR;
+    s.frame = frame;
+    s.time_ns = frame * SS_NS_PER_SEC;
+    s.tuple = ss_tuple_reverse(&quoted);
+    s.icmp.v6 = v6;
+    s.icmp.type = v6 ? 1 : 3;
+    s.icmp.code = code;
+    s.icmp.proto = proto;
+    s.icmp.tuple = quoted;
+    s.icmp.has_ports = quoted_bytes >= 4;
+    s.icmp.has_seq = proto == 6 && quoted_bytes >= 8;
+    s.icmp.seq = seq;
+    s.icmp.has_flags = proto == 6 && quoted_bytes >= 14;
+    s.icmp.flags = flags;
+    return s;
+}
+
+static void test_code_table(void)
+{
+    /* checked against Linux's icmp_err_convert[] and tab_unreach[], and
+     * against what the clients in captures/ saw */
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 3)->errno_name, "ECONNREFUSED");
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 3)->kind, "port-unreachable");
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 1)->errno_name, "EHOSTUNREACH");
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 0)->errno_name, "ENETUNREACH");
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 13)->kind, "admin-prohibited");
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 13)->errno_name, "EHOSTUNREACH");
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 10)->errno_name, "EHOSTUNREACH");
+    CHECK_EQ_STR(ss_icmp_code_lookup(false, 2)->errno_name, "ENOPROTOOPT");
+    CHECK(!ss_icmp_code_lookup(false, 4)->aborts_connect);       /* fragmentation needed */
+    CHECK(ss_icmp_code_lookup(false, 16) == NULL);               /* Linux ignores unknown codes */
+    CHECK_EQ_STR(ss_icmp_code_lookup(true, 4)->errno_name, "ECONNREFUSED");
+    CHECK_EQ_STR(ss_icmp_code_lookup(true, 1)->errno_name, "EACCES");
+    CHECK_EQ_STR(ss_icmp_code_lookup(true, 1)->kind, "admin-prohibited");
+    CHECK_EQ_STR(ss_icmp_code_lookup(true, 0)->errno_name, "ENETUNREACH");
+    CHECK_EQ_STR(ss_icmp_code_lookup(true, 3)->errno_name, "EHOSTUNREACH");
+    CHECK_EQ_STR(ss_icmp_code_lookup(true, 6)->errno_name, "EACCES");
+    CHECK_EQ_STR(ss_icmp_code_lookup(true, 9)->errno_name, "EPROTO");
+}
+
+static void test_quote_of_8_bytes_matches_attempt(void)
+{
+    ss_attempts *at = ss_attempts_new();
+    ss_refusals *r = ss_refusals_new();
+    ss_tuple c2s = tuple(1, 52796, 2, 80);
+    ss_attempt_note an;
+    ss_segment s = syn(7, c2s, 1000);
+    ss_attempts_add_tcp(at, &s, &an);
+    ss_refusal_note note;
+    ss_segment e = icmp(8, false, 3, 6, c2s, 1000, 8, 0);
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(note.present);
+    CHECK(!note.udp);
+    CHECK_EQ_STR(note.name, "icmp-port-unreachable");
+    CHECK_EQ_STR(note.errno_name, "ECONNREFUSED");
+    CHECK_EQ_INT(note.refuses, 7);
+    CHECK_EQ_INT(an.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(an.attempt->outcome, SS_OUTCOME_REFUSED_ICMP);
+    CHECK_EQ_INT(an.attempt->outcome_frame, 8);
+    ss_refusals_free(r);
+    ss_attempts_free(at);
+}
+
+static void test_quotes_that_refuse_nothing(void)
+{
+    ss_attempts *at = ss_attempts_new();
+    ss_refusals *r = ss_refusals_new();
+    ss_tuple c2s = tuple(1, 52796, 2, 80);
+    ss_attempt_note an;
+    ss_segment s = syn(7, c2s, 1000);
+    ss_attempts_add_tcp(at, &s, &an);
+    ss_refusal_note note;
+
+    ss_segment e = icmp(8, false, 3, 6, c2s, 999, 8, 0);            /* sequence number is not the ISN */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    e = icmp(9, false, 3, 6, c2s, 1000, 6, 0);                      /* truncated: no sequence number */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    e = icmp(10, false, 3, 6, c2s, 1000, 20, SS_TCP_ACK | SS_TCP_PSH); /* quotes a data segment */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    e = icmp(11, false, 4, 6, c2s, 1000, 20, SS_TCP_SYN);           /* fragmentation needed */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    e = icmp(12, false, 99, 6, c2s, 1000, 20, SS_TCP_SYN);          /* unknown code */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    CHECK_EQ_INT(ss_attempts_current(at, &c2s)->outcome, SS_OUTCOME_OPEN);
+    /* 8 bytes quoting a connection synsight never saw: it cannot be shown to be a SYN */
+    ss_tuple unknown = tuple(1, 40000, 3, 443);
+    e = icmp(13, false, 3, 6, unknown, 5, 8, 0);
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    ss_refusals_free(r);
+    ss_attempts_free(at);
+}
+
+static void test_syn_not_in_capture(void)
+{
+    ss_attempts *at = ss_attempts_new();
+    ss_refusals *r = ss_refusals_new();
+    ss_tuple c2s = tuple(1, 40000, 3, 443);
+    ss_attempt_note an;
+    ss_refusal_note note;
+    ss_segment e = icmp(2, true, 1, 6, c2s, 5, 20, SS_TCP_SYN);     /* the quote shows a SYN */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(note.present);
+    CHECK_EQ_STR(note.name, "icmpv6-admin-prohibited");
+    CHECK_EQ_STR(note.errno_name, "EACCES");
+    CHECK_EQ_INT(note.refuses, 0);
+    CHECK(an.attempt == NULL);
+    ss_refusals_free(r);
+    ss_attempts_free(at);
+}
+
+static void test_answered_attempt_is_not_refused_later(void)
+{
+    ss_attempts *at = ss_attempts_new();
+    ss_refusals *r = ss_refusals_new();
+    ss_tuple c2s = tuple(1, 52796, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_attempt_note an;
+    ss_segment s = syn(1, c2s, 1000);
+    ss_attempts_add_tcp(at, &s, &an);
+    ss_segment sa = syn(2, s2c, 77);
+    sa.flags = SS_TCP_SYN | SS_TCP_ACK;
+    sa.ack = 1001;
+    ss_attempts_add_tcp(at, &sa, &an);
+    ss_refusal_note note;
+    ss_segment e = icmp(3, false, 3, 6, c2s, 1000, 8, 0);
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    CHECK_EQ_INT(ss_attempts_current(at, &c2s)->outcome, SS_OUTCOME_ANSWERED);
+    ss_refusals_free(r);
+    ss_attempts_free(at);
+}
+
+static void test_rst_refusal(void)
+{
+    ss_attempts *at = ss_attempts_new();
+    ss_tuple c2s = tuple(1, 52796, 2, 81), s2c = ss_tuple_reverse(&c2s);
+    ss_attempt_note an;
+    ss_refusal_note note;
+    ss_segment s = syn(5, c2s, 1000);
+    ss_attempts_add_tcp(at, &s, &an);
+    ss_segment rst = syn(6, s2c, 0);
+    rst.flags = SS_TCP_RST | SS_TCP_ACK;
+    rst.ack = 1234;                                                 /* does not acknowledge the SYN */
+    ss_attempts_add_tcp(at, &rst, &an);
+    ss_refusal_from_rst(&rst, &an, &note);
+    CHECK(!note.present);
+    rst.ack = 1001;
+    ss_attempts_add_tcp(at, &rst, &an);
+    ss_refusal_from_rst(&rst, &an, &note);
+    CHECK(note.present);
+    CHECK_EQ_STR(note.name, "tcp-rst");
+    CHECK_EQ_STR(note.errno_name, "ECONNREFUSED");
+    CHECK_EQ_INT(note.refuses, 5);
+    ss_attempts_free(at);
+}
+
+static void test_udp_port_unreachable(void)
+{
+    ss_attempts *at = ss_attempts_new();
+    ss_refusals *r = ss_refusals_new();
+    ss_tuple c2s = tuple(1, 50658, 2, 5353);
+    ss_segment d;
+    memset(&d, 0, sizeof d);
+    d.kind = SS_SEG_UDP;
+    d.frame = 4;
+    d.tuple = c2s;
+    ss_refusals_add_udp(r, &d);
+    d.frame = 6;
+    ss_refusals_add_udp(r, &d);
+    ss_attempt_note an;
+    ss_refusal_note note;
+    ss_segment e = icmp(7, false, 3, 17, c2s, 0, 8, 0);
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(note.present);
+    CHECK(note.udp);
+    CHECK_EQ_STR(note.name, "icmp-port-unreachable");
+    CHECK_EQ_INT(note.refuses, 6);                                  /* the latest datagram before it */
+    ss_tuple other = tuple(1, 1, 2, 53);
+    e = icmp(8, false, 3, 17, other, 0, 8, 0);                      /* datagram not in the capture */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(note.present);
+    CHECK_EQ_INT(note.refuses, 0);
+    e = icmp(9, false, 3, 17, other, 0, 2, 0);                      /* not even the ports quoted */
+    ss_refusals_add_icmp(r, at, &e, &an, &note);
+    CHECK(!note.present);
+    ss_refusals_free(r);
+    ss_attempts_free(at);
+}
+
+int main(void)
+{
+    RUN(test_code_table);
+    RUN(test_quote_of_8_bytes_matches_attempt);
+    RUN(test_quotes_that_refuse_nothing);
+    RUN(test_syn_not_in_capture);
+    RUN(test_answered_attempt_is_not_refused_later);
+    RUN(test_rst_refusal);
+    RUN(test_udp_port_unreachable);
+    return check_report();
+}
