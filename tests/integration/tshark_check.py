@@ -218,7 +218,7 @@ OBSERVED_ERRNO = {
 }
 
 ICMP_FIELDS = ["frame.number", "icmp.type", "icmpv6.type", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
-               "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "udp.srcport", "udp.dstport"]
+               "tcp.srcport", "tcp.dstport", "tcp.seq", "udp.srcport", "udp.dstport"]
 
 
 def check_refusals(ts, name, got, segs):
@@ -235,10 +235,10 @@ def check_refusals(ts, name, got, segs):
         quoted_src = v["ip.src"] or v["ipv6.src"]
         quoted_dst = v["ip.dst"] or v["ipv6.dst"]
         prefix = "icmpv6-" if v["icmpv6.type"] else "icmp-"
-        if v["tcp.seq_raw"]:
+        if v["tcp.seq"]:                # inside an ICMP quote Wireshark shows the absolute number
             syns = [s for s in segs if s["syn"] and not s["ackf"] and s["frame"] < frame
                     and s["src"] == (quoted_src, int(v["tcp.srcport"]))
-                    and s["dst"] == (quoted_dst, int(v["tcp.dstport"])) and s["seq"] == int(v["tcp.seq_raw"])]
+                    and s["dst"] == (quoted_dst, int(v["tcp.dstport"])) and s["seq"] == int(v["tcp.seq"])]
             assert syns, (name, frame, "no SYN for the quote")
             assert fields.get("synsight.refusal.refuses") == str(syns[-1]["frame"]), (name, frame, fields)
             assert fields.get("synsight.refusal.proto") == "tcp", (name, frame, fields)
