@@ -15,20 +15,20 @@
  * SYN_SENT, tcp_v4_err() aborts connect() on every code but 4 (fragmentation
  * needed, which only lowers the path MTU); codes above 15 are ignored. */
 static const ss_icmp_code_info icmp_codes[] = {
-    { "net-unreachable", "ENETUNREACH", "network unreachable", true },
+    { "net-unreachable", "ENETUNREACH", "net unreachable", true },
     { "host-unreachable", "EHOSTUNREACH", "host unreachable", true },
     { "protocol-unreachable", "ENOPROTOOPT", "protocol unreachable", true },
     { "port-unreachable", "ECONNREFUSED", "port unreachable", true },
     { "frag-needed", "EMSGSIZE", "fragmentation needed", false },
     { "source-route-failed", "EOPNOTSUPP", "source route failed", true },
-    { "net-unknown", "ENETUNREACH", "destination network unknown", true },
-    { "host-unknown", "EHOSTDOWN", "destination host unknown", true },
+    { "net-unknown", "ENETUNREACH", "net unknown", true },
+    { "host-unknown", "EHOSTDOWN", "host unknown", true },
     { "host-isolated", "ENONET", "source host isolated", true },
-    { "net-prohibited", "ENETUNREACH", "network administratively prohibited", true },
-    { "host-prohibited", "EHOSTUNREACH", "host administratively prohibited", true },
-    { "net-tos-unreachable", "ENETUNREACH", "network unreachable for TOS", true },
+    { "net-prohibited", "ENETUNREACH", "net prohibited", true },
+    { "host-prohibited", "EHOSTUNREACH", "host prohibited", true },
+    { "net-tos-unreachable", "ENETUNREACH", "net unreachable for TOS", true },
     { "host-tos-unreachable", "EHOSTUNREACH", "host unreachable for TOS", true },
-    { "admin-prohibited", "EHOSTUNREACH", "communication administratively prohibited", true },
+    { "admin-prohibited", "EHOSTUNREACH", "admin prohibited", true },
     { "precedence-violation", "EHOSTUNREACH", "host precedence violation", true },
     { "precedence-cutoff", "EHOSTUNREACH", "precedence cutoff in effect", true },
 };
@@ -37,13 +37,13 @@ static const ss_icmp_code_info icmp_codes[] = {
  * aborts connect() in SYN_SENT on every destination-unreachable code; codes
  * beyond the table report EPROTO. */
 static const ss_icmp_code_info icmpv6_codes[] = {
-    { "no-route", "ENETUNREACH", "no route to destination", true },
-    { "admin-prohibited", "EACCES", "communication administratively prohibited", true },
-    { "beyond-scope", "EHOSTUNREACH", "beyond scope of source address", true },
+    { "no-route", "ENETUNREACH", "no route", true },
+    { "admin-prohibited", "EACCES", "admin prohibited", true },
+    { "beyond-scope", "EHOSTUNREACH", "beyond scope", true },
     { "addr-unreachable", "EHOSTUNREACH", "address unreachable", true },
     { "port-unreachable", "ECONNREFUSED", "port unreachable", true },
-    { "policy-fail", "EACCES", "source address failed ingress/egress policy", true },
-    { "reject-route", "EACCES", "reject route to destination", true },
+    { "policy-fail", "EACCES", "source address policy failure", true },
+    { "reject-route", "EACCES", "reject route", true },
 };
 static const ss_icmp_code_info icmpv6_unknown = { "unreachable", "EPROTO", "destination unreachable", true };
 

@@ -9,6 +9,7 @@
  */
 #include "render.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,6 +113,33 @@ void ss_render_register(int proto)
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
+}
+
+/* Expert sentences live in Wireshark's 240-byte item labels: a sentence is a
+ * core that always fits plus clauses added only where they fit, so nothing
+ * is cut off mid-word. */
+#define SENTENCE_MAX 239
+
+typedef struct sentence {
+    char text[SENTENCE_MAX + 1];
+} sentence;
+
+static void sentence_add(sentence *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void sentence_add(sentence *s, const char *fmt, ...)
+{
+    char clause[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(clause, sizeof clause, fmt, ap);
+    va_end(ap);
+    size_t used = strlen(s->text);
+    if (used + strlen(clause) <= SENTENCE_MAX)
+        memcpy(s->text + used, clause, strlen(clause) + 1);
+}
+
+static void say(packet_info *pinfo, proto_item *item, expert_field *ei, const sentence *s)
+{
+    expert_add_info_format(pinfo, item, ei, "%s", s->text);
 }
 
 static nstime_t to_nstime(int64_t ns)
@@ -228,28 +256,25 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     server_endpoint(a, server, sizeof server);
     schedule_phrase(ss_attempt_schedule(a, a->syn_count), sched, sizeof sched);
     int64_t span = a->syns[a->syn_count - 1].time_ns - a->syns[0].time_ns;
-    /* Wireshark 4.0 does not let a dissector read the capture filter the
-     * file records; a capture of nothing but TCP is the evidence we have. */
-    char filtered[160] = "";
-    if (facts->only_tcp)
-        snprintf(filtered, sizeof filtered, ". Every packet in this capture is TCP: if a capture filter (such as "
-                 "\"tcp port %u\") made it, an ICMP refusal would not be in it", a->tuple.dport);
+    sentence say_this = { "" };
     if (a->outcome == SS_OUTCOME_OPEN) {
         if (a->syn_count == 1)
-            expert_add_info_format(pinfo, outcome, &ei_unanswered,
-                "Connection attempt to %s never answered: 1 SYN and no retransmission before the capture ended%s",
-                server, filtered);
+            sentence_add(&say_this, "Connection attempt to %s never answered: 1 SYN and no retransmission before "
+                         "the capture ended", server);
         else
-            expert_add_info_format(pinfo, outcome, &ei_unanswered,
-                "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent drop "
-                "(firewall DROP or lost SYN/ACK)%s",
-                server, a->syn_count, seconds(span), sched, filtered);
+            sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
+                         "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, seconds(span), sched);
+        /* Wireshark 4.0 does not let a dissector read the capture filter the
+         * file records; a capture of nothing but TCP is the evidence we have. */
+        if (facts->only_tcp)
+            sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
+        say(pinfo, outcome, &ei_unanswered, &say_this);
     } else if (a->outcome == SS_OUTCOME_SUPERSEDED) {
         add_framenum(tree, hf_superseded_by, tvb, a->superseded_by);
-        expert_add_info_format(pinfo, outcome, &ei_superseded,
-            "Connection attempt to %s abandoned unanswered after %u SYN%s over %.1f s: the application "
-            "tried again from the same port with a new ISN in frame %u",
-            server, a->syn_count, a->syn_count == 1 ? "" : "s", seconds(span), a->superseded_by);
+        sentence_add(&say_this, "Connection attempt to %s abandoned after %u SYN%s over %.1f s: the application "
+                     "retried from the same port with a new ISN in frame %u",
+                     server, a->syn_count, a->syn_count == 1 ? "" : "s", seconds(span), a->superseded_by);
+        say(pinfo, outcome, &ei_superseded, &say_this);
     }
 }
 
@@ -303,10 +328,13 @@ static const char *refusal_hint(const ss_refusal_note *r)
 {
     if (strcmp(r->name, "tcp-rst") == 0)
         return "; nothing listens on that port, or a firewall rejects with tcp-reset";
+    bool v6 = strncmp(r->name, "icmpv6-", 7) == 0;
     if (strstr(r->name, "-port-unreachable"))
-        return "; an iptables REJECT rule answers this way by default";
+        return v6 ? "; an ip6tables REJECT rule answers this way by default"
+                  : "; an iptables REJECT rule answers this way by default";
     if (strstr(r->name, "-admin-prohibited"))
-        return "; a firewall rule forbids it (e.g. iptables REJECT --reject-with icmp-admin-prohibited)";
+        return v6 ? "; a firewall rule forbids it (ip6tables REJECT --reject-with icmp6-adm-prohibited)"
+                  : "; a firewall rule forbids it (iptables REJECT --reject-with icmp-admin-prohibited)";
     return "";
 }
 
@@ -319,54 +347,50 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         add_framenum(tree, hf_refusal_refuses, tvb, r->refuses);
     add_string(tree, hf_refusal_proto, tvb, r->udp ? "udp" : "tcp");
 
-    char source[120], client[80], server[80], what[64];
+    char source[120], client[80], server[80];
     refusal_source(r, source, sizeof source);
     ss_format_endpoint(&r->refused.src, r->refused.sport, client, sizeof client);
     ss_format_endpoint(&r->refused.dst, r->refused.dport, server, sizeof server);
     bool refused_conn = strcmp(r->errno_name, "ECONNREFUSED") == 0;
+    sentence say_this = { "" };
 
     if (r->udp) {
         if (r->refuses)
-            snprintf(what, sizeof what, "the UDP datagram in frame %u", r->refuses);
+            sentence_add(&say_this, "%s answers the UDP datagram in frame %u", source, r->refuses);
         else
-            snprintf(what, sizeof what, "a UDP datagram that is not in the capture");
-        if (refused_conn)
-            expert_add_info_format(pinfo, top, &ei_udp_unreachable,
-                "%s answers %s (%s \xe2\x86\x92 %s): the port is closed, and the client's next call on a connected "
-                "socket fails with ECONNREFUSED; without this message nothing would prove the port open (UDP has no handshake)",
-                source, what, client, server);
-        else
-            expert_add_info_format(pinfo, top, &ei_udp_unreachable,
-                "%s answers %s (%s \xe2\x86\x92 %s): the client's next call on a connected socket fails with %s",
-                source, what, client, server, r->errno_name);
+            sentence_add(&say_this, "%s answers a UDP datagram that is not in the capture", source);
+        sentence_add(&say_this, " (%s \xe2\x86\x92 %s)", client, server);
+        if (refused_conn) {
+            sentence_add(&say_this, ": the port is closed (ECONNREFUSED on a connected socket)");
+            sentence_add(&say_this, "; no such answer would not have proven it open");
+        } else {
+            sentence_add(&say_this, ": %s on a connected socket", r->errno_name);
+        }
+        say(pinfo, top, &ei_udp_unreachable, &say_this);
         return;
     }
 
     const ss_attempt *a = res->attempt.attempt;
-    if (!a) {
-        expert_add_info_format(pinfo, top, &ei_refused_icmp,
-            "%s refuses a connection attempt whose SYN is not in the capture (%s \xe2\x86\x92 %s): connect() fails "
-            "with %s%s%s", source, client, server, r->errno_name, refused_conn ? ", as for a TCP RST" : "", refusal_hint(r));
-        return;
-    }
     expert_field *ei = strcmp(r->name, "tcp-rst") == 0 ? &ei_refused_rst : &ei_refused_icmp;
-    if (final && a->outcome_frame != pinfo->num) {
+    if (a && final && a->outcome_frame != pinfo->num) {
         /* The client sent its SYN again: this error did not end connect(). */
-        char ended[64];
+        sentence_add(&say_this, "%s quotes the SYN in frame %u but did not end connect(): the SYN was sent again "
+                     "(Linux ignores an error that arrives while the socket is busy)", source, r->refuses);
         if (a->outcome_frame)
-            snprintf(ended, sizeof ended, "frame %u ended it", a->outcome_frame);
-        else
-            snprintf(ended, sizeof ended, "nothing ended it before the capture did");
-        expert_add_info_format(pinfo, top, ei,
-            "%s quotes the SYN in frame %u (%s \xe2\x86\x92 %s), but the client sent its SYN again: this error did "
-            "not end connect() (Linux ignores one that arrives while the socket is busy); %s",
-            source, r->refuses, client, server, ended);
+            sentence_add(&say_this, "; frame %u ended the attempt", a->outcome_frame);
+        say(pinfo, top, ei, &say_this);
         return;
     }
-    expert_add_info_format(pinfo, top, ei,
-        "%s refuses the connection attempt in frame %u (%s \xe2\x86\x92 %s): connect() fails with %s%s%s",
-        source, a->syns[0].frame, client, server, r->errno_name,
-        refused_conn && ei == &ei_refused_icmp ? ", as for a TCP RST" : "", refusal_hint(r));
+    if (a)
+        sentence_add(&say_this, "%s refuses the connection attempt in frame %u", source, a->syns[0].frame);
+    else
+        sentence_add(&say_this, "%s refuses a connection attempt whose SYN is not in the capture", source);
+    sentence_add(&say_this, " (%s \xe2\x86\x92 %s)", client, server);
+    sentence_add(&say_this, ": connect() fails with %s", r->errno_name);
+    if (refused_conn && ei == &ei_refused_icmp)
+        sentence_add(&say_this, ", as for a TCP RST");
+    sentence_add(&say_this, "%s", refusal_hint(r));
+    say(pinfo, top, ei, &say_this);
 }
 
 /* Whether the frame's attempt role is worth a subtree. In a single pass a
