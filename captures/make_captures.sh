@@ -21,7 +21,7 @@ S=sss
 dumpcap_pid=
 
 [ "$(id -u)" = 0 ] || { echo "make_captures.sh: needs root (network namespaces, iptables)" >&2; exit 1; }
-for tool in ip iptables ip6tables dumpcap python3; do
+for tool in ip iptables ip6tables dumpcap editcap tshark python3; do
   command -v "$tool" >/dev/null || { echo "make_captures.sh: $tool is missing" >&2; exit 1; }
 done
 
@@ -224,6 +224,49 @@ cap_filtered_icmp_refusal() {
   s iptables -A INPUT -p tcp --dport 80 -j REJECT
   start_capture filtered-icmp-refusal "tcp port 80"
   c $peer connect 10.0.0.2 80 || true
+}
+
+# --- window scale without the handshake ------------------------------------
+# Each is captured whole (NAME-full: the truth, with the handshake) and then
+# cut with editcap after the SYN/ACK (NAME: what a capture started
+# mid-connection sees). tcp_rmem's maximum sets each side's window scale.
+
+cut_handshake() {  # NAME
+  local full="$out/$1-full.pcapng" last
+  last=$(tshark -r "$full" -Y "tcp.flags.syn == 1 && tcp.flags.ack == 1" -T fields -e frame.number 2>/dev/null | tail -1)
+  editcap -r "$full" "$out/$1.pcapng" "$((last + 1))-1000000000"
+}
+
+window_capture() {  # NAME CLIENT-RMEM-MAX SERVER-RMEM-MAX SINK-ARGS -- SOURCE-ARGS
+  local name=$1 crmem=$2 srmem=$3; shift 3
+  local sink_args=() source_args=()
+  while [ "$1" != "--" ]; do sink_args+=("$1"); shift; done
+  shift; source_args=("$@")
+  client_sysctl net.ipv4.tcp_rmem="4096 131072 $crmem" net.ipv4.tcp_wmem="4096 65536 4194304"
+  server_sysctl net.ipv4.tcp_rmem="4096 131072 $srmem" net.ipv4.tcp_wmem="4096 65536 4194304"
+  s $peer sink 10.0.0.2 6379 "${sink_args[@]}" & local server=$!
+  sleep 0.3
+  start_capture "$name-full"
+  c $peer source 10.0.0.2 6379 "${source_args[@]}"
+  wait $server || true
+  stop_capture
+  cut_handshake "$name"
+}
+
+# upload to a receiver with a large shift that reads slowly: the client fills its window
+cap_window_upload_large_shift() {
+  window_capture window-upload-large-shift 262144 33554432 --chunk 16384 --pause 0.01 -- --bytes 600000 --block 65536
+}
+
+# the same with a small shift on the receiving side (net.core.rmem_max is
+# not per namespace, so the receiver sets SO_RCVBUF)
+cap_window_upload_small_shift() {
+  window_capture window-upload-small-shift 33554432 196608 --rcvbuf 24000 --chunk 4096 --pause 0.01 -- --bytes 200000 --block 16384
+}
+
+# the Redis case: ~300-byte requests against a server whose raw window is small
+cap_window_request_response() {
+  window_capture window-request-response 1048576 16777216 --reply 40 -- --bytes 3080 --block 308 --gap 0.05 --reply 40
 }
 
 all=$(declare -F | awk '$3 ~ /^cap_/ {sub(/^cap_/, "", $3); print $3}')

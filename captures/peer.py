@@ -125,6 +125,45 @@ def udp(args):
         log("udp second send failed:", errno.errorcode.get(e.errno, str(e)))
 
 
+def sink(args):
+    """Accept one connection and read it slowly, so that the sender fills
+    the receive window; with --reply, answer each request instead."""
+    s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.rcvbuf:  # a fixed receive buffer also fixes a small window scale
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
+    s.bind((args.host, args.port))
+    s.listen(1)
+    conn, _ = s.accept()
+    while True:
+        data = conn.recv(args.chunk)
+        if not data:
+            break
+        if args.reply:
+            conn.sendall(b"+" + b"x" * (args.reply - 3) + b"\r\n")
+        time.sleep(args.pause)
+    conn.close()
+
+
+def source(args):
+    """Connect, wait, then send --bytes in --block writes, --gap apart."""
+    s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+    s.connect((args.host, args.port))
+    time.sleep(args.idle)
+    block = b"r" * args.block
+    sent = 0
+    while sent < args.bytes:
+        s.sendall(block[: args.bytes - sent])
+        sent += min(args.block, args.bytes - sent)
+        if args.reply:
+            s.recv(65536)
+        time.sleep(args.gap)
+    s.shutdown(socket.SHUT_WR)
+    while s.recv(65536):
+        pass
+    s.close()
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -149,6 +188,23 @@ def main():
     pa.add_argument("host")
     pa.add_argument("ports", type=int, nargs="+")
     pa.set_defaults(fn=parallel)
+    k = sub.add_parser("sink")
+    k.add_argument("host")
+    k.add_argument("port", type=int)
+    k.add_argument("--chunk", type=int, default=65536)
+    k.add_argument("--pause", type=float, default=0)
+    k.add_argument("--reply", type=int, default=0)
+    k.add_argument("--rcvbuf", type=int, default=0)
+    k.set_defaults(fn=sink)
+    o = sub.add_parser("source")
+    o.add_argument("host")
+    o.add_argument("port", type=int)
+    o.add_argument("--bytes", type=int, required=True)
+    o.add_argument("--block", type=int, default=65536)
+    o.add_argument("--gap", type=float, default=0)
+    o.add_argument("--idle", type=float, default=0.3)
+    o.add_argument("--reply", type=int, default=0)
+    o.set_defaults(fn=source)
     u = sub.add_parser("udp")
     u.add_argument("host")
     u.add_argument("port", type=int)

@@ -10,6 +10,7 @@
 struct ss_analysis {
     ss_attempts *attempts;
     ss_refusals *refusals;
+    ss_windows *windows;
     uint32_t frames;
     uint32_t tcp_frames;
 };
@@ -19,6 +20,7 @@ ss_analysis *ss_analysis_new(void)
     ss_analysis *an = g_new0(ss_analysis, 1);
     an->attempts = ss_attempts_new();
     an->refusals = ss_refusals_new();
+    an->windows = ss_windows_new();
     return an;
 }
 
@@ -28,6 +30,7 @@ void ss_analysis_free(ss_analysis *an)
         return;
     ss_attempts_free(an->attempts);
     ss_refusals_free(an->refusals);
+    ss_windows_free(an->windows);
     g_free(an);
 }
 
@@ -48,6 +51,7 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_TCP:
         ss_attempts_add_tcp(an->attempts, seg, &out->attempt);
         ss_refusal_from_rst(seg, &out->attempt, &out->refusal);
+        ss_windows_add_tcp(an->windows, seg, &out->window);
         break;
     case SS_SEG_ICMP_ERROR:
         ss_refusals_add_icmp(an->refusals, an->attempts, seg, &out->attempt, &out->refusal);
@@ -58,7 +62,8 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_NONE:
         break;
     }
-    return note_says_something(&out->attempt) || out->refusal.present;
+    return note_says_something(&out->attempt) || out->refusal.present || out->window.scale_unknown ||
+           out->window.one_sided;
 }
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an)

@@ -8,6 +8,7 @@
 
 #include "attempts.h"
 #include "refusals.h"
+#include "window.h"
 #include "segment.h"
 
 /* Everything synsight knows about one frame after the first pass. Pointers
@@ -16,6 +17,7 @@
 typedef struct ss_frame_result {
     ss_attempt_note attempt;
     ss_refusal_note refusal;
+    ss_window_note window;
 } ss_frame_result;
 
 /* What the capture as a whole says, for sentences in the final view. */

@@ -5,6 +5,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
+
 #include <epan/packet.h>
 #include <epan/proto_data.h>
 
@@ -32,27 +34,56 @@ static void synsight_cleanup(void)
     analysis = NULL;
 }
 
+/* Per-frame results are kept per analysis and only when present, so that a
+ * large capture of mid-stream connections stores a few bytes per frame. */
+enum { KEY_ATTEMPT, KEY_REFUSAL, KEY_WINDOW };
+
+static void keep(packet_info *pinfo, int key, const void *part, size_t size)
+{
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_synsight, key, wmem_memdup(wmem_file_scope(), part, size));
+}
+
+static void store(packet_info *pinfo, const ss_frame_result *res)
+{
+    if (res->attempt.role != SS_ROLE_NONE || res->attempt.synack_retry || res->attempt.crosses)
+        keep(pinfo, KEY_ATTEMPT, &res->attempt, sizeof res->attempt);
+    if (res->refusal.present)
+        keep(pinfo, KEY_REFUSAL, &res->refusal, sizeof res->refusal);
+    if (res->window.scale_unknown || res->window.one_sided)
+        keep(pinfo, KEY_WINDOW, &res->window, sizeof res->window);
+}
+
+static bool recall(packet_info *pinfo, ss_frame_result *res)
+{
+    memset(res, 0, sizeof *res);
+    const ss_attempt_note *a = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_ATTEMPT);
+    const ss_refusal_note *r = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_REFUSAL);
+    const ss_window_note *w = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_WINDOW);
+    if (a)
+        res->attempt = *a;
+    if (r)
+        res->refusal = *r;
+    if (w)
+        res->window = *w;
+    return a || r || w;
+}
+
 static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const ss_frame_result *res;
+    ss_frame_result now;
+    const ss_frame_result *res = &now;
     if (!PINFO_FD_VISITED(pinfo)) {
         /* First pass: frames arrive in order; analyse once and keep the result. */
         ss_segment seg;
-        ss_frame_result now;
         if (!analysis)
             return 0;
         if (!ss_read_segment(tree, pinfo, &seg))
             seg.kind = SS_SEG_NONE;     /* still counted: the capture's make-up matters */
         if (!ss_analysis_feed(analysis, &seg, &now))
             return 0;
-        ss_frame_result *kept = wmem_new(wmem_file_scope(), ss_frame_result);
-        *kept = now;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_synsight, 0, kept);
-        res = kept;
-    } else {
-        res = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, 0);
-        if (!res)
-            return 0;
+        store(pinfo, &now);
+    } else if (!recall(pinfo, &now)) {
+        return 0;
     }
     /* Render even without a tree: expert items still reach the expert tap
      * (tshark -2 -z expert runs its second pass without one). */

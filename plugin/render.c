@@ -35,6 +35,13 @@ static int hf_refusal = -1;
 static int hf_refusal_errno = -1;
 static int hf_refusal_refuses = -1;
 static int hf_refusal_proto = -1;
+static int hf_window_scale_unknown = -1;
+static int hf_window_raw = -1;
+static int hf_window_min_shift = -1;
+static int hf_window_min_size = -1;
+static int hf_window_overrun = -1;
+static int hf_window_in_flight = -1;
+static int hf_window_one_sided = -1;
 
 static int ett_synsight = -1;
 
@@ -47,6 +54,8 @@ static expert_field ei_simultaneous_open = EI_INIT;
 static expert_field ei_refused_rst = EI_INIT;
 static expert_field ei_refused_icmp = EI_INIT;
 static expert_field ei_udp_unreachable = EI_INIT;
+static expert_field ei_scale_unknown = EI_INIT;
+static expert_field ei_window_misread = EI_INIT;
 
 static int proto_synsight = -1;
 
@@ -93,6 +102,22 @@ void ss_render_register(int proto)
             FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The SYN or UDP datagram refused", HFILL } },
         { &hf_refusal_proto, { "Refused protocol", "synsight.refusal.proto", FT_STRING, BASE_NONE, NULL, 0x0,
             "tcp or udp", HFILL } },
+        { &hf_window_scale_unknown, { "Window scale unknown (handshake not in capture)", "synsight.window.scale_unknown",
+            FT_NONE, BASE_NONE, NULL, 0x0, "This segment's window cannot be read as bytes", HFILL } },
+        { &hf_window_raw, { "Raw window (unscaled)", "synsight.window.raw", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The window field as sent", HFILL } },
+        { &hf_window_min_shift, { "Window scale shift at least", "synsight.window.min_shift", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The smallest window-scale shift of this segment's sender consistent with the data its peer has sent so far",
+            HFILL } },
+        { &hf_window_min_size, { "Advertised window at least (bytes)", "synsight.window.min_size", FT_UINT32, BASE_DEC, NULL,
+            0x0, "raw window x 2^min_shift", HFILL } },
+        { &hf_window_overrun, { "Apparent window overrun (proof of scaling)", "synsight.window.overrun", FT_NONE, BASE_NONE,
+            NULL, 0x0, "Data beyond the peer's last ACK + raw window: the peer's window is scaled", HFILL } },
+        { &hf_window_in_flight, { "Bytes in flight", "synsight.window.in_flight", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Bytes from the peer's last ACK to this segment's end", HFILL } },
+        { &hf_window_one_sided, { "Window scaling offered by one side only: scaling is off", "synsight.window.one_sided",
+            FT_NONE, BASE_NONE, NULL, 0x0, "Only one SYN carried the window-scale option: no scaling in either direction "
+            "(RFC 7323 section 2.2)", HFILL } },
     };
     static int *ett[] = { &ett_synsight };
     static ei_register_info ei[] = {
@@ -106,6 +131,10 @@ void ss_render_register(int proto)
         { &ei_refused_rst, { "synsight.expert.refused_rst", PI_RESPONSE_CODE, PI_NOTE, "RST refuses a connection attempt", EXPFILL } },
         { &ei_refused_icmp, { "synsight.expert.refused_icmp", PI_RESPONSE_CODE, PI_WARN, "ICMP error refuses a connection attempt", EXPFILL } },
         { &ei_udp_unreachable, { "synsight.expert.udp_unreachable", PI_RESPONSE_CODE, PI_NOTE, "ICMP error answers a UDP datagram", EXPFILL } },
+        { &ei_scale_unknown, { "synsight.expert.scale_unknown", PI_SEQUENCE, PI_NOTE,
+            "Window scale unknown: the handshake is not in the capture", EXPFILL } },
+        { &ei_window_misread, { "synsight.expert.window_misread", PI_SEQUENCE, PI_WARN,
+            "Apparent window overrun: the window is scaled", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -393,6 +422,47 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     say(pinfo, top, ei, &say_this);
 }
 
+static proto_item *add_presence(proto_tree *tree, int hf, tvbuff_t *tvb)
+{
+    proto_item *it = proto_tree_add_item(tree, hf, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(it);
+    return it;
+}
+
+static void render_window(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_window_note *w)
+{
+    if (w->one_sided)
+        add_presence(tree, hf_window_one_sided, tvb);
+    if (!w->scale_unknown)
+        return;
+    proto_item *unknown = add_presence(tree, hf_window_scale_unknown, tvb);
+    add_uint(tree, hf_window_raw, tvb, w->raw);
+    if (w->min_shift >= 0) {
+        add_uint(tree, hf_window_min_shift, tvb, (uint32_t)w->min_shift);
+        add_uint(tree, hf_window_min_size, tvb, (uint32_t)w->raw << w->min_shift);
+    }
+    if (w->first_in_direction) {
+        sentence say_this = { "" };
+        sentence_add(&say_this, "Window scale unknown: this connection's handshake is not in the capture, so the "
+                     "windows this side advertises are raw values, not bytes");
+        sentence_add(&say_this, "; synsight.window.min_shift gives a proven lower bound on the scale");
+        say(pinfo, unknown, &ei_scale_unknown, &say_this);
+    }
+    if (!w->overrun)
+        return;
+    proto_item *overrun = add_presence(tree, hf_window_overrun, tvb);
+    add_uint(tree, hf_window_in_flight, tvb, w->in_flight);
+    if (w->peer_min_shift < 1)
+        return;                 /* an earlier, larger window of the peer covers it */
+    sentence say_this = { "" };
+    sentence_add(&say_this, "Not a window violation: %u bytes in flight exceed the peer's raw window %u (frame %u): "
+                 "its scale is at least 2^%d", w->in_flight, w->peer_raw, w->peer_window_frame, w->peer_min_shift);
+    sentence_add(&say_this, "; set TCP preference \"Scaling factor to use when not available from capture\" "
+                 "(tcp.default_window_scaling) to %d", w->peer_min_shift);
+    sentence_add(&say_this, " (no handshake in the capture)");
+    say(pinfo, overrun, &ei_window_misread, &say_this);
+}
+
 /* Whether the frame's attempt role is worth a subtree. In a single pass a
  * first SYN proves nothing yet; later SYNs and the outcome frame do. */
 static bool attempt_role_shows(const ss_attempt_note *n, bool final)
@@ -413,7 +483,9 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
 {
     const ss_attempt_note *n = &res->attempt;
     bool attempt_shows = attempt_role_shows(n, final);
-    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present)
+    const ss_window_note *w = &res->window;
+    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !w->scale_unknown &&
+        !w->one_sided)
         return false;
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
@@ -426,5 +498,6 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
         render_outcome(st, pinfo, tvb, n, final);
     if (n->synack_retry)
         render_synack_retry(st, pinfo, tvb, n);
+    render_window(st, pinfo, tvb, w);
     return true;
 }

@@ -5,6 +5,7 @@
     tshark_check.py golden NAME MODE           # synsight output == tests/expected/NAME.MODE.txt
     tshark_check.py oracle NAME                # synsight agrees with Wireshark's own TCP fields
     tshark_check.py expert NAME                # tshark -2 -z expert shows the same sentences as the tree
+    tshark_check.py window NAME                # min_shift never exceeds the truth in NAME-full
     tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
 
 MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
@@ -36,6 +37,11 @@ synsight.syn.count synsight.syn.schedule synsight.syn.initial_rto synsight.outco
 synsight.answers synsight.synack.retry synsight.synack.gap synsight.simultaneous_open
 synsight.expert.syn_retry synsight.expert.unanswered synsight.expert.answered_late
 synsight.expert.synack_retry synsight.expert.simultaneous_open
+synsight.refusal synsight.refusal.errno synsight.refusal.refuses synsight.refusal.proto
+synsight.expert.refused_rst synsight.expert.refused_icmp synsight.expert.udp_unreachable
+synsight.window.scale_unknown synsight.window.raw synsight.window.min_shift synsight.window.min_size
+synsight.window.overrun synsight.window.in_flight synsight.window.one_sided
+synsight.expert.scale_unknown synsight.expert.window_misread
 """.split()
 
 
@@ -109,6 +115,9 @@ def walk(node, out):
             msg = next(v for k, v in value if k == "_ws.expert.message")
             out.append((name[len("synsight."):], msg))
         elif key.endswith("_tree"):
+            walk(value, out)
+        elif key.startswith("synsight.") and isinstance(value, list):
+            out.append((key, ""))           # a presence field (FT_NONE) with children
             walk(value, out)
         elif key.startswith("synsight."):
             if key == "synsight.syn.backoff":
@@ -322,12 +331,53 @@ def check_oracle(ts, name):
     print(f"{name}: {checked} frames agree with Wireshark's own dissection and the client's errno")
 
 
+def check_window_soundness(ts, name):
+    """NAME is NAME-full with the handshake cut off (captures/make_captures.sh).
+    On every segment of NAME, 2^min_shift must not exceed the true scale
+    factor that Wireshark reads from NAME-full's handshake; NAME-full itself
+    must get no window flags. Prints how close the bound gets."""
+    full_fields = ["frame.number", "tcp.srcport", "tcp.window_size_scalefactor", "synsight.window.scale_unknown",
+                   "synsight.window.min_shift", "tcp.flags.syn"]
+    out = ts.run("-2", "-r", ts.capture(name + "-full"), "-Y", "tcp", "-T", "fields",
+                 *sum((["-e", f] for f in full_fields), []))
+    truth, offset = {}, 0
+    for line in out.splitlines():
+        v = dict(zip(full_fields, line.split("\t")))
+        assert not v["synsight.window.scale_unknown"] and not v["synsight.window.min_shift"], \
+            (name + "-full", v["frame.number"], "window flag on a connection with its handshake")
+        if v["tcp.flags.syn"] in ("1", "True"):
+            offset = int(v["frame.number"])
+        else:
+            truth[int(v["frame.number"])] = (v["tcp.srcport"], int(v["tcp.window_size_scalefactor"]))
+    cut_fields = ["frame.number", "tcp.srcport", "synsight.window.scale_unknown", "synsight.window.min_shift"]
+    out = ts.run("-2", "-r", ts.capture(name), "-Y", "tcp", "-T", "fields", *sum((["-e", f] for f in cut_fields), []))
+    best = {}
+    segments = 0
+    for line in out.splitlines():
+        v = dict(zip(cut_fields, line.split("\t")))
+        frame = int(v["frame.number"])
+        port, factor = truth[frame + offset]
+        assert port == v["tcp.srcport"], (name, frame, "frame mapping")
+        assert v["synsight.window.scale_unknown"], (name, frame, "segment without scale_unknown")
+        shift = int(v["synsight.window.min_shift"] or 0)
+        assert 2 ** shift <= factor, (name, frame, f"min_shift {shift} exceeds the true shift of {factor}")
+        true_shift = factor.bit_length() - 1
+        if shift > best.get(port, (0, 0, 0))[0]:
+            best[port] = (shift, true_shift, frame)
+        best.setdefault(port, (0, true_shift, 0))
+        segments += 1
+    for port, (shift, true_shift, frame) in sorted(best.items()):
+        print(f"{name}: sender port {port}: true shift {true_shift}, bound {shift}"
+              + (f" (from frame {frame})" if frame else ""))
+    print(f"{name}: min_shift sound on all {segments} segments")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--plugin", required=True)
     p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
     p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
-    p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "update"])
+    p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "window", "update"])
     p.add_argument("args", nargs="*")
     a = p.parse_args()
     ts = Tshark(a.plugin, a.ws_version, a.preload or None)
@@ -341,6 +391,8 @@ def main():
             check_oracle(ts, a.args[0])
         elif a.what == "expert":
             check_expert_tap(ts, a.args[0])
+        elif a.what == "window":
+            check_window_soundness(ts, a.args[0])
         elif a.what == "update":
             os.makedirs(EXPECTED, exist_ok=True)
             for name in a.args:

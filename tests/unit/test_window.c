@@ -1,0 +1,222 @@
+/* test_window.c - the window-scale lower bound on hand-made sequences
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "window.h"
+
+#include "check.h"
+
+static ss_tuple c2s_tuple(void)
+{
+    ss_tuple t;
+    memset(&t, 0, sizeof t);
+    t.src.family = t.dst.family = 4;
+    t.src.bytes[3] = 1;
+    t.dst.bytes[3] = 2;
+    t.sport = 50000;
+    t.dport = 6379;
+    return t;
+}
+
+static uint32_t frame_no;
+
+static ss_window_note seg(ss_windows *w, bool from_client, uint8_t flags, uint32_t seq, uint32_t ack,
+                          uint16_t win, uint32_t len)
+{
+    ss_segment s;
+    memset(&s, 0, sizeof s);
+    s.kind = SS_SEG_TCP;
+    s.frame = ++frame_no;
+    s.time_ns = (int64_t)frame_no * 1000;
+    ss_tuple t = c2s_tuple();
+    s.tuple = from_client ? t : ss_tuple_reverse(&t);
+    s.flags = flags;
+    s.seq = seq;
+    s.ack = ack;
+    s.window = win;
+    s.payload_len = len;
+    s.wscale = -1;
+    ss_window_note n;
+    ss_windows_add_tcp(w, &s, &n);
+    return n;
+}
+
+#define ACK SS_TCP_ACK
+#define CLIENT true
+#define SERVER false
+
+static void test_shift_needed(void)
+{
+    CHECK_EQ_INT(ss_window_shift_needed(308, 190), 1);
+    CHECK_EQ_INT(ss_window_shift_needed(308, 127), 2);
+    CHECK_EQ_INT(ss_window_shift_needed(190, 190), 0);
+    CHECK_EQ_INT(ss_window_shift_needed(65024, 127), 9);
+    CHECK_EQ_INT(ss_window_shift_needed(1, 0), SS_MAX_WSCALE + 1);
+    CHECK_EQ_INT(ss_window_shift_needed(UINT32_MAX, 1), SS_MAX_WSCALE + 1);
+}
+
+/* The Redis case: the server advertises 190, the client sends 308 bytes. */
+static void test_redis_case(void)
+{
+    frame_no = 0;
+    ss_windows *w = ss_windows_new();
+    ss_window_note n = seg(w, SERVER, ACK, 9000, 1000, 190, 0);
+    CHECK(n.scale_unknown && n.first_in_direction);
+    CHECK_EQ_INT(n.raw, 190);
+    CHECK_EQ_INT(n.min_shift, -1);
+    n = seg(w, CLIENT, ACK, 1000, 9000, 500, 308);
+    CHECK(n.first_in_direction);
+    CHECK(n.overrun);
+    CHECK_EQ_INT(n.in_flight, 308);
+    CHECK_EQ_INT(n.peer_raw, 190);
+    CHECK_EQ_INT(n.peer_window_frame, 1);
+    CHECK_EQ_INT(n.peer_min_shift, 1);
+    n = seg(w, SERVER, ACK, 9000, 1308, 190, 0);
+    CHECK(!n.first_in_direction);
+    CHECK_EQ_INT(n.min_shift, 1);           /* the server's own window, bounded by the client's data */
+    n = seg(w, CLIENT, ACK, 1308, 9000, 500, 100);
+    CHECK(!n.overrun);                      /* 100 bytes fit in 190 */
+    ss_windows_free(w);
+}
+
+/* A receiver may shrink its window: data sent under the earlier, larger
+ * offer proves nothing about the scale. */
+static void test_shrinking_window(void)
+{
+    frame_no = 0;
+    ss_windows *w = ss_windows_new();
+    seg(w, SERVER, ACK, 9000, 1000, 1000, 0);      /* edge 2000 at shift 0 */
+    seg(w, SERVER, ACK, 9000, 1000, 10, 0);        /* shrinks to 10 */
+    ss_window_note n = seg(w, CLIENT, ACK, 1000, 9000, 500, 900);
+    CHECK(n.overrun);                               /* beyond ack + raw 10, as the contract defines */
+    CHECK_EQ_INT(n.peer_min_shift, 0);              /* but the earlier offer covers it: no proof */
+    n = seg(w, SERVER, ACK, 9000, 1900, 10, 0);
+    CHECK_EQ_INT(n.min_shift, -1);
+    ss_windows_free(w);
+}
+
+static void test_retransmission_and_probe(void)
+{
+    frame_no = 0;
+    ss_windows *w = ss_windows_new();
+    seg(w, SERVER, ACK, 9000, 1000, 100, 0);
+    seg(w, CLIENT, ACK, 1000, 9000, 500, 100);      /* fills the window exactly */
+    seg(w, SERVER, ACK, 9000, 1100, 0, 0);          /* zero window */
+    /* a window probe carries one old byte: not new data */
+    ss_window_note n = seg(w, CLIENT, ACK, 1099, 9000, 500, 1);
+    CHECK(!n.overrun);
+    CHECK_EQ_INT(n.peer_min_shift, 0);
+    /* a retransmission of old data after the window closed proves nothing */
+    n = seg(w, CLIENT, ACK, 1000, 9000, 500, 100);
+    CHECK_EQ_INT(n.peer_min_shift, 0);
+    n = seg(w, SERVER, ACK, 9000, 1100, 0, 0);
+    CHECK_EQ_INT(n.min_shift, -1);
+    ss_windows_free(w);
+}
+
+/* Data beyond any shift's edge means the capture missed the peer's ACKs:
+ * the connection stops raising its bounds. */
+static void test_missed_ack(void)
+{
+    frame_no = 0;
+    ss_windows *w = ss_windows_new();
+    seg(w, SERVER, ACK, 9000, 1000, 2, 0);
+    ss_window_note n = seg(w, CLIENT, ACK, 1000, 9000, 500, 600);   /* needs shift 9: fine */
+    CHECK_EQ_INT(n.peer_min_shift, 9);
+    n = seg(w, CLIENT, ACK, 1600, 9000, 500, 1000000);              /* beyond 2 << 14: impossible */
+    CHECK_EQ_INT(n.peer_min_shift, 9);
+    n = seg(w, SERVER, ACK, 9000, 1000, 200, 0);
+    n = seg(w, CLIENT, ACK, 1001600, 9000, 500, 200000);            /* would need more, but in doubt */
+    CHECK_EQ_INT(n.peer_min_shift, 9);
+    ss_windows_free(w);
+}
+
+static void test_gap_and_unseen_ack_stop_the_bound(void)
+{
+    frame_no = 0;
+    ss_windows *w = ss_windows_new();
+    seg(w, SERVER, ACK, 9000, 1000, 10, 0);
+    seg(w, CLIENT, ACK, 1000, 9000, 500, 10);
+    seg(w, CLIENT, ACK, 5000, 9000, 500, 10);                       /* 1010..5000 not captured */
+    ss_window_note n = seg(w, CLIENT, ACK, 5010, 9000, 500, 5000);  /* would prove shift 10 */
+    CHECK_EQ_INT(n.peer_min_shift, 0);
+    ss_windows_free(w);
+
+    frame_no = 0;
+    w = ss_windows_new();
+    seg(w, CLIENT, ACK, 1000, 9000, 500, 10);
+    seg(w, SERVER, ACK, 9000, 7777, 10, 0);                         /* acks data never seen */
+    n = seg(w, CLIENT, ACK, 1010, 9000, 500, 5000);
+    CHECK_EQ_INT(n.peer_min_shift, 0);
+    ss_windows_free(w);
+}
+
+static void test_wraparound(void)
+{
+    frame_no = 0;
+    ss_windows *w = ss_windows_new();
+    uint32_t ack = UINT32_MAX - 100;
+    seg(w, SERVER, ACK, 9000, ack, 64, 0);
+    ss_window_note n = seg(w, CLIENT, ACK, ack, 9000, 500, 1000);  /* ends past 2^32 */
+    CHECK(n.overrun);
+    CHECK_EQ_INT(n.in_flight, 1000);
+    CHECK_EQ_INT(n.peer_min_shift, 4);                              /* 1000 <= 64 << 4 */
+    n = seg(w, CLIENT, ACK, ack + 1000, 9000, 500, 10);
+    CHECK_EQ_INT(n.peer_min_shift, 4);                              /* 1010 still fits 1024 */
+    ss_windows_free(w);
+}
+
+static void test_out_of_order_capture(void)
+{
+    frame_no = 10;
+    ss_windows *w = ss_windows_new();
+    seg(w, SERVER, ACK, 9000, 1000, 10, 0);
+    frame_no = 2;                                                   /* time runs backwards */
+    ss_window_note n = seg(w, CLIENT, ACK, 1000, 9000, 500, 5000);
+    CHECK_EQ_INT(n.peer_min_shift, 0);
+    ss_windows_free(w);
+}
+
+static void test_handshake_present_and_one_sided(void)
+{
+    frame_no = 0;
+    ss_windows *w = ss_windows_new();
+    ss_segment s;
+    memset(&s, 0, sizeof s);
+    s.kind = SS_SEG_TCP;
+    s.frame = 1;
+    s.tuple = c2s_tuple();
+    s.flags = SS_TCP_SYN;
+    s.seq = 1000;
+    s.wscale = 7;
+    ss_window_note n;
+    ss_windows_add_tcp(w, &s, &n);
+    CHECK(!n.scale_unknown);
+    s.frame = 2;
+    s.tuple = ss_tuple_reverse(&s.tuple);
+    s.flags = SS_TCP_SYN | SS_TCP_ACK;
+    s.seq = 9000;
+    s.ack = 1001;
+    s.wscale = -1;                          /* the server does not offer scaling */
+    ss_windows_add_tcp(w, &s, &n);
+    CHECK(n.one_sided);
+    CHECK(!n.scale_unknown);
+    n = seg(w, CLIENT, ACK, 1001, 9001, 10, 5000);
+    CHECK(!n.scale_unknown);                /* no flags on a connection with its handshake */
+    CHECK(!n.overrun);
+    ss_windows_free(w);
+}
+
+int main(void)
+{
+    RUN(test_shift_needed);
+    RUN(test_redis_case);
+    RUN(test_shrinking_window);
+    RUN(test_retransmission_and_probe);
+    RUN(test_missed_ack);
+    RUN(test_gap_and_unseen_ack_stop_the_bound);
+    RUN(test_wraparound);
+    RUN(test_out_of_order_capture);
+    RUN(test_handshake_present_and_one_sided);
+    return check_report();
+}
