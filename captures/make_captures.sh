@@ -269,6 +269,17 @@ cap_window_request_response() {
   window_capture window-request-response 1048576 16777216 --reply 40 -- --bytes 3080 --block 308 --gap 0.05 --reply 40
 }
 
+# download: the server sends, the client (SO_RCVBUF: a mid-size shift) reads slowly
+cap_window_download() {
+  s $peer give 10.0.0.2 6379 --bytes 300000 & local server=$!
+  sleep 0.3
+  start_capture window-download-full
+  c $peer fetch 10.0.0.2 6379 --rcvbuf 200000 --chunk 8192 --pause 0.01
+  wait $server || true
+  stop_capture
+  cut_handshake window-download
+}
+
 all=$(declare -F | awk '$3 ~ /^cap_/ {sub(/^cap_/, "", $3); print $3}')
 names=${*:-$all}
 trap teardown EXIT

@@ -164,6 +164,32 @@ def source(args):
     s.close()
 
 
+def give(args):
+    """Accept one connection and send it --bytes as fast as it takes them."""
+    s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((args.host, args.port))
+    s.listen(1)
+    conn, _ = s.accept()
+    time.sleep(args.idle)
+    conn.sendall(b"d" * args.bytes)
+    conn.shutdown(socket.SHUT_WR)
+    while conn.recv(65536):
+        pass
+    conn.close()
+
+
+def fetch(args):
+    """Connect with a fixed receive buffer (a fixed window scale) and read slowly."""
+    s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+    if args.rcvbuf:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
+    s.connect((args.host, args.port))
+    while s.recv(args.chunk):
+        time.sleep(args.pause)
+    s.close()
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -205,6 +231,19 @@ def main():
     o.add_argument("--idle", type=float, default=0.3)
     o.add_argument("--reply", type=int, default=0)
     o.set_defaults(fn=source)
+    g = sub.add_parser("give")
+    g.add_argument("host")
+    g.add_argument("port", type=int)
+    g.add_argument("--bytes", type=int, required=True)
+    g.add_argument("--idle", type=float, default=0.3)
+    g.set_defaults(fn=give)
+    f = sub.add_parser("fetch")
+    f.add_argument("host")
+    f.add_argument("port", type=int)
+    f.add_argument("--rcvbuf", type=int, default=0)
+    f.add_argument("--chunk", type=int, default=4096)
+    f.add_argument("--pause", type=float, default=0.01)
+    f.set_defaults(fn=fetch)
     u = sub.add_parser("udp")
     u.add_argument("host")
     u.add_argument("port", type=int)
