@@ -1,9 +1,10 @@
 /* reader.c - what the frame says, copied into one flat ss_segment
  *
- * synsight primes only the protocol items of IP, IPv6, TCP, UDP, ICMP and ICMPv6
- * (which the dissectors create anyway) and reads header bytes from the tvb at
- * their offsets: one field per layer instead of one per header field, which
- * keeps the per-frame cost of the post-dissector low.
+ * synsight primes only the protocol items of TCP, UDP, ICMP and ICMPv6 and
+ * reads header bytes from the tvb at their offsets: one field per frame
+ * instead of one per header field. The IP header that carries them is found
+ * from those offsets too (see carrier_ip), so IP's own item is not primed:
+ * every primed item costs Wireshark work on every frame.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,12 +12,13 @@
 
 #include <string.h>
 
+#include <epan/address.h>
 #include <epan/packet.h>
 #include <epan/proto.h>
 
-enum { LAYER_IP, LAYER_IPV6, LAYER_TCP, LAYER_UDP, LAYER_ICMP, LAYER_ICMPV6, LAYER_COUNT };
+enum { LAYER_TCP, LAYER_UDP, LAYER_ICMP, LAYER_ICMPV6, LAYER_COUNT };
 
-static const char *const layer_names[LAYER_COUNT] = { "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6" };
+static const char *const layer_names[LAYER_COUNT] = { "tcp", "udp", "icmp", "icmpv6" };
 static int layer_hf[LAYER_COUNT];
 
 /* Largest headers worth copying: IPv6 with a few extension headers, TCP
@@ -55,33 +57,53 @@ static size_t copy_bytes(tvbuff_t *tvb, int offset, uint8_t *buf, size_t max)
     return n;
 }
 
-/* The IP or IPv6 header that carries the layer at (tvb, start): the last
- * one before it in the same data source (the innermost, for tunnels). */
-static field_info *carrier_ip(proto_tree *tree, tvbuff_t *tvb, int start)
+/* Whether the IP source address at ip (v4: offset 12, v6: offset 8) is the
+ * one the innermost IP dissector put in pinfo->net_src; no expectation
+ * (an ICMP error, whose quote may have replaced it) accepts any. */
+static bool source_matches(const uint8_t *ip, bool v6, const address *expect)
 {
-    field_info *best = NULL;
-    for (int layer = LAYER_IP; layer <= LAYER_IPV6; layer++) {
-        GPtrArray *items = items_of(tree, layer);
-        for (guint i = 0; items && i < items->len; i++) {
-            field_info *fi = items->pdata[i];
-            if (fi->ds_tvb == tvb && fi->start < start && (!best || fi->start > best->start))
-                best = fi;
-        }
+    if (!expect || expect->type == AT_NONE)
+        return true;
+    if (v6)
+        return expect->type == AT_IPv6 && expect->len == 16 && memcmp(expect->data, ip + 8, 16) == 0;
+    return expect->type == AT_IPv4 && expect->len == 4 && memcmp(expect->data, ip + 12, 4) == 0;
+}
+
+/* The IP header that carries a transport header at (tvb, start): an IPv4
+ * header of 20 to 60 bytes, or an IPv6 header of 40, ending exactly there,
+ * whose version, length and protocol fields agree and whose source address
+ * is the one Wireshark's IP dissector saw. Returns its offset, or -1 (IPv6
+ * extension headers, or anything else unusual): the frame is then skipped. */
+static int carrier_ip(tvbuff_t *tvb, int start, uint8_t proto, const address *expect_src)
+{
+    uint8_t b[60];
+    int back = start < 60 ? start : 60;
+    if (back < 20)
+        return -1;
+    tvb_memcpy(tvb, b, start - back, (size_t)back);
+    const uint8_t *end = b + back;
+    for (int ihl = 5; ihl <= 15 && ihl * 4 <= back; ihl++) {
+        const uint8_t *ip = end - ihl * 4;
+        if (ip[0] == (0x40 | ihl) && ip[9] == proto && source_matches(ip, false, expect_src))
+            return start - ihl * 4;
     }
-    return best;
+    uint8_t v6_proto = proto == 1 ? 58 : proto;
+    if (back >= 40 && (end[-40] >> 4) == 6 && end[-40 + 6] == v6_proto && source_matches(end - 40, true, expect_src))
+        return start - 40;
+    return -1;
 }
 
 /* A TCP or UDP header and the IP header that carries it. */
-static bool read_transport(proto_tree *tree, field_info *tcp_fi, bool udp, ss_segment *seg)
+static bool read_transport(packet_info *pinfo, field_info *tcp_fi, bool udp, ss_segment *seg)
 {
     tvbuff_t *tvb = tcp_fi->ds_tvb;
-    field_info *ip_fi = carrier_ip(tree, tvb, tcp_fi->start);
-    if (!ip_fi)
+    int ip_start = carrier_ip(tvb, tcp_fi->start, udp ? 17 : 6, &pinfo->net_src);
+    if (ip_start < 0)
         return false;           /* e.g. TCP in a reassembled IP datagram: not a handshake packet */
 
     uint8_t ip[IP_COPY_MAX];
-    size_t ip_room = (size_t)(tcp_fi->start - ip_fi->start);
-    size_t ip_len = copy_bytes(tvb, ip_fi->start, ip, ip_room < IP_COPY_MAX ? ip_room : IP_COPY_MAX);
+    size_t ip_room = (size_t)(tcp_fi->start - ip_start);
+    size_t ip_len = copy_bytes(tvb, ip_start, ip, ip_room < IP_COPY_MAX ? ip_room : IP_COPY_MAX);
     uint8_t proto;
     size_t ip_hlen;
     int ip_total = ss_parse_ip(ip, ip_len, &seg->tuple.src, &seg->tuple.dst, &proto, &ip_hlen);
@@ -90,7 +112,7 @@ static bool read_transport(proto_tree *tree, field_info *tcp_fi, bool udp, ss_se
 
     /* Payload length comes from the IP length, not the frame: Ethernet pads
      * short frames. A zero IP length (TSO) falls back to the frame. */
-    int after_tcp = ip_total > 0 ? ip_fi->start + ip_total - tcp_fi->start
+    int after_tcp = ip_total > 0 ? ip_start + ip_total - tcp_fi->start
                                  : tvb_reported_length_remaining(tvb, tcp_fi->start);
     if (after_tcp < 0)
         after_tcp = 0;
@@ -100,17 +122,17 @@ static bool read_transport(proto_tree *tree, field_info *tcp_fi, bool udp, ss_se
     return udp ? ss_parse_udp(th, th_len, seg) : ss_parse_tcp(th, th_len, (uint32_t)after_tcp, seg);
 }
 
-static bool read_icmp(proto_tree *tree, field_info *icmp_fi, bool v6, ss_segment *seg)
+static bool read_icmp(field_info *icmp_fi, bool v6, ss_segment *seg)
 {
     tvbuff_t *tvb = icmp_fi->ds_tvb;
     uint8_t msg[ICMP_COPY_MAX];
     size_t len = copy_bytes(tvb, icmp_fi->start, msg, sizeof msg);
     if (!ss_parse_icmp_error(msg, len, v6, seg))
         return false;
-    field_info *ip_fi = carrier_ip(tree, tvb, icmp_fi->start);
-    if (ip_fi) {
+    int ip_start = carrier_ip(tvb, icmp_fi->start, 1, NULL);
+    if (ip_start >= 0) {
         uint8_t ip[IP_COPY_MAX];
-        size_t ip_len = copy_bytes(tvb, ip_fi->start, ip, sizeof ip);
+        size_t ip_len = copy_bytes(tvb, ip_start, ip, (size_t)(icmp_fi->start - ip_start));
         uint8_t proto;
         size_t hlen;
         ss_parse_ip(ip, ip_len, &seg->tuple.src, &seg->tuple.dst, &proto, &hlen);
@@ -130,13 +152,13 @@ bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg)
     GPtrArray *icmp = items_of(tree, LAYER_ICMP);
     GPtrArray *icmpv6 = items_of(tree, LAYER_ICMPV6);
     if (icmp || icmpv6)
-        return read_icmp(tree, (icmp ? icmp : icmpv6)->pdata[0], icmp == NULL, seg);
+        return read_icmp((icmp ? icmp : icmpv6)->pdata[0], icmp == NULL, seg);
 
     GPtrArray *tcp = items_of(tree, LAYER_TCP);
     if (tcp)
-        return read_transport(tree, tcp->pdata[0], false, seg);
+        return read_transport(pinfo, tcp->pdata[0], false, seg);
     GPtrArray *udp = items_of(tree, LAYER_UDP);
     if (udp)
-        return read_transport(tree, udp->pdata[0], true, seg);
+        return read_transport(pinfo, udp->pdata[0], true, seg);
     return false;
 }

@@ -87,6 +87,22 @@ class Tshark:
             raise SystemExit(f"tshark {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
         return p.stdout
 
+    def run_unchecked(self, *args, timeout=300):
+        """Runs tshark on input that may be damaged: a non-zero exit is fine
+        (tshark reports a cut-short file that way); a signal, a sanitizer
+        report or a hang is not. Returns the problem, or None."""
+        cmd = self.prefix + ["env", "-i"] + [f"{k}={v}" for k, v in self.env.items()] + ["tshark", *args]
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "hang"
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in p.stderr:
+                return p.stderr[p.stderr.index(marker):][:2000]
+        if p.returncode < 0 or p.returncode >= 128:
+            return f"killed by signal ({p.returncode}): {p.stderr[-2000:]}"
+        return None
+
     def close(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Benchmark: tshark with and without synsight on a large capture.
+
+    tests/bench/run_bench.py --plugin build/synsight.so [--runs 5] [--capture big.pcap]
+
+Both sides force full dissection the same way (a display filter,
+-Y tcp.flags.reset==1), in single pass and in two passes (-2). Runs are
+interleaved (without, with, without, with, ...) so that drift on the machine
+hits both alike; the report gives medians and the ratios, and the peak
+resident memory of each side. Not a test: it asserts nothing, it measures.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def plugin_dir(plugin, ws_version):
+    d = tempfile.mkdtemp(prefix="synsight-bench-", dir="/tmp")
+    os.makedirs(os.path.join(d, "extcap"))
+    if plugin:
+        epan = os.path.join(d, ws_version, "epan")
+        os.makedirs(epan)
+        shutil.copy(plugin, os.path.join(epan, "synsight.so"))
+    for root, dirs, files in os.walk(d):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+    return d
+
+
+def run(d, capture, args):
+    cmd = ["env", "-i", f"HOME={d}", f"WIRESHARK_PLUGIN_DIR={d}", f"WIRESHARK_EXTCAP_DIR={d}/extcap",
+           "PATH=/usr/bin:/bin", "tshark", "-r", capture, *args]
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.monotonic() - start
+    err = p.stderr.read().decode()
+    if status != 0:
+        sys.exit(f"tshark failed: {err}")
+    return elapsed, usage.ru_maxrss / 1024.0  # MiB
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugin", required=True)
+    ap.add_argument("--ws-version", default=subprocess.run(["pkg-config", "--modversion", "wireshark"],
+                    capture_output=True, text=True).stdout.strip().rsplit(".", 1)[0])
+    ap.add_argument("--capture", default="/tmp/synsight-bench/big.pcap")
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    if not os.path.exists(a.capture):
+        os.makedirs(os.path.dirname(a.capture), exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "make_bench_capture.py"), a.capture], check=True)
+        os.chmod(os.path.dirname(a.capture), 0o755)
+        os.chmod(a.capture, 0o644)
+    without, with_ = plugin_dir(None, a.ws_version), plugin_dir(a.plugin, a.ws_version)
+    packets = subprocess.run(["capinfos", "-c", "-M", a.capture], capture_output=True, text=True).stdout.split()[-1]
+    print(f"capture: {a.capture} ({packets} packets); {a.runs} interleaved runs per side; tshark "
+          f"{a.ws_version}; {os.cpu_count()} cores")
+    modes = {"single pass": ["-Y", "tcp.flags.reset==1"], "two-pass (-2)": ["-2", "-Y", "tcp.flags.reset==1"]}
+    for mode, args in modes.items():
+        times = {"without": [], "with": []}
+        mem = {"without": [], "with": []}
+        for _ in range(a.runs):
+            for side, d in (("without", without), ("with", with_)):
+                t, m = run(d, a.capture, args)
+                times[side].append(t)
+                mem[side].append(m)
+        tw, tp = statistics.median(times["without"]), statistics.median(times["with"])
+        mw, mp = max(mem["without"]), max(mem["with"])
+        print(f"{mode:14s} time: without {tw:7.2f} s, with {tp:7.2f} s, ratio {tp / tw:.3f}   "
+              f"peak RSS: without {mw:7.1f} MiB, with {mp:7.1f} MiB, ratio {mp / mw:.3f}")
+    shutil.rmtree(without)
+    shutil.rmtree(with_)
+
+
+if __name__ == "__main__":
+    main()
