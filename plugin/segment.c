@@ -206,18 +206,8 @@ static int endpoint_cmp(const ss_addr *a, uint16_t ap, const ss_addr *b, uint16_
 
 ss_tuple ss_conn_key(const ss_tuple *t, int *dir)
 {
-    if (endpoint_cmp(&t->src, t->sport, &t->dst, t->dport) <= 0) {
-        *dir = 0;
-        ss_tuple k;
-        memset(&k, 0, sizeof k);
-        k.src = t->src;
-        k.dst = t->dst;
-        k.sport = t->sport;
-        k.dport = t->dport;
-        return k;
-    }
-    *dir = 1;
-    return ss_tuple_reverse(t);
+    *dir = endpoint_cmp(&t->src, t->sport, &t->dst, t->dport) > 0;
+    return *dir ? ss_tuple_reverse(t) : *t;
 }
 
 unsigned ss_tuple_hash(const void *tuple)

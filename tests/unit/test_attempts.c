@@ -5,35 +5,13 @@
 #include "attempts.h"
 
 #include "check.h"
+#include "fixtures.h"
 
 #define MS (SS_NS_PER_SEC / 1000)
 
-static ss_tuple tuple(uint8_t client, uint16_t sport, uint8_t server, uint16_t dport)
-{
-    ss_tuple t;
-    memset(&t, 0, sizeof t);
-    t.src.family = t.dst.family = 4;
-    t.src.bytes[0] = t.dst.bytes[0] = 10;
-    t.src.bytes[3] = client;
-    t.dst.bytes[3] = server;
-    t.sport = sport;
-    t.dport = dport;
-    return t;
-}
-
 static ss_segment tcp(uint32_t frame, int64_t ms, ss_tuple t, uint8_t flags, uint32_t seq, uint32_t ack)
 {
-    ss_segment s;
-    memset(&s, 0, sizeof s);
-    s.kind = SS_SEG_TCP;
-    s.frame = frame;
-    s.time_ns = ms * MS;
-    s.tuple = t;
-    s.flags = flags;
-    s.seq = seq;
-    s.ack = ack;
-    s.wscale = -1;
-    return s;
+    return test_tcp(frame, ms * MS, t, flags, seq, ack);
 }
 
 static ss_segment with_ts(ss_segment s, uint32_t tsval, uint32_t tsecr)
@@ -99,7 +77,7 @@ static void test_schedule_edge_cases(void)
 static void test_long_train_is_one_attempt(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 50000, 2, 80);
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80);
     const int64_t at_ms[] = { 0, 1000, 3000, 7000, 15000, 31000, 63000 };
     ss_attempt_note n;
     for (uint32_t i = 0; i < 7; i++) {
@@ -124,7 +102,7 @@ static void test_long_train_is_one_attempt(void)
 static void test_synack_matches_echoed_tsval(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, with_ts(tcp(1, 0, c2s, SS_TCP_SYN, 100, 0), 1000, 0));
     feed(t, with_ts(tcp(2, 1000, c2s, SS_TCP_SYN, 100, 0), 2000, 0));
     feed(t, with_ts(tcp(3, 2000, c2s, SS_TCP_SYN, 100, 0), 3000, 0));
@@ -136,14 +114,14 @@ static void test_synack_matches_echoed_tsval(void)
     CHECK_EQ_INT(n.attempt->outcome_frame, 4);
     CHECK_EQ_INT(n.attempt->syns_at_outcome, 3);
     /* without timestamps: the latest SYN before it */
-    ss_tuple c2 = tuple(1, 50001, 2, 80);
+    ss_tuple c2 = test_tuple(1, 50001, 2, 80);
     feed(t, tcp(5, 0, c2, SS_TCP_SYN, 200, 0));
     feed(t, tcp(6, 1000, c2, SS_TCP_SYN, 200, 0));
     ss_tuple r2 = ss_tuple_reverse(&c2);
     n = feed(t, tcp(7, 1001, r2, SS_TCP_SYN | SS_TCP_ACK, 5, 201));
     CHECK_EQ_INT(n.answers, 6);
     /* a SYN/ACK acknowledging another ISN answers nothing */
-    ss_tuple c3 = tuple(1, 50002, 2, 80), r3 = ss_tuple_reverse(&c3);
+    ss_tuple c3 = test_tuple(1, 50002, 2, 80), r3 = ss_tuple_reverse(&c3);
     feed(t, tcp(8, 0, c3, SS_TCP_SYN, 300, 0));
     n = feed(t, tcp(9, 1, r3, SS_TCP_SYN | SS_TCP_ACK, 5, 999));
     CHECK_EQ_INT(n.role, SS_ROLE_NONE);
@@ -153,7 +131,7 @@ static void test_synack_matches_echoed_tsval(void)
 static void test_ordinary_handshake_is_not_notable(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     ss_attempt_note n = feed(t, tcp(2, 1, s2c, SS_TCP_SYN | SS_TCP_ACK, 9, 101));
     CHECK(!ss_attempt_is_notable(n.attempt));
@@ -166,7 +144,7 @@ static void test_ordinary_handshake_is_not_notable(void)
 static void test_rst_refusal_rules(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     /* an RST that does not acknowledge the ISN refuses nothing */
     ss_attempt_note n = feed(t, tcp(2, 1, s2c, SS_TCP_RST | SS_TCP_ACK, 0, 555));
@@ -179,7 +157,7 @@ static void test_rst_refusal_rules(void)
     CHECK_EQ_INT(n.answers, 1);
     CHECK(ss_attempt_is_notable(n.attempt));
     /* an RST for an unknown connection is ignored, and creates no state */
-    ss_tuple other = tuple(7, 1, 8, 2);
+    ss_tuple other = test_tuple(7, 1, 8, 2);
     n = feed(t, tcp(5, 4, other, SS_TCP_RST | SS_TCP_ACK, 0, 1));
     CHECK_EQ_INT(n.role, SS_ROLE_NONE);
     ss_attempts_free(t);
@@ -188,7 +166,7 @@ static void test_rst_refusal_rules(void)
 static void test_new_isn_supersedes(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 40000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_tuple c2s = test_tuple(1, 40000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     ss_attempt_note first = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     feed(t, tcp(2, 1000, c2s, SS_TCP_SYN, 100, 0));
     ss_attempt_note second = feed(t, tcp(3, 2500, c2s, SS_TCP_SYN, 5000, 0));
@@ -211,7 +189,7 @@ static void test_new_isn_supersedes(void)
 static void test_synack_retransmissions(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     ss_attempt_note n = feed(t, tcp(2, 1, s2c, SS_TCP_SYN | SS_TCP_ACK, 9, 101));
     CHECK_EQ_INT(n.synack_retry, 0);
@@ -223,7 +201,7 @@ static void test_synack_retransmissions(void)
     CHECK_EQ_INT(n.synack_retry, 2);
     CHECK_EQ_INT(n.synack_gap_ns, 2000 * MS);
     /* a SYN/ACK train with no SYN in the capture is still counted */
-    ss_tuple late = tuple(3, 1234, 4, 443);
+    ss_tuple late = test_tuple(3, 1234, 4, 443);
     feed(t, tcp(5, 0, late, SS_TCP_SYN | SS_TCP_ACK, 42, 7));
     n = feed(t, tcp(6, 1000, late, SS_TCP_SYN | SS_TCP_ACK, 42, 7));
     CHECK_EQ_INT(n.synack_retry, 1);
@@ -233,7 +211,7 @@ static void test_synack_retransmissions(void)
 static void test_simultaneous_open(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple a2b = tuple(1, 5000, 2, 6000), b2a = ss_tuple_reverse(&a2b);
+    ss_tuple a2b = test_tuple(1, 5000, 2, 6000), b2a = ss_tuple_reverse(&a2b);
     ss_attempt_note n = feed(t, tcp(1, 0, a2b, SS_TCP_SYN, 100, 0));
     CHECK_EQ_INT(n.crosses, 0);
     n = feed(t, tcp(2, 1, b2a, SS_TCP_SYN, 900, 0));
@@ -250,7 +228,7 @@ static void test_simultaneous_open(void)
 static void test_icmp_refusal_and_ignored_refusal(void)
 {
     ss_attempts *t = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 50000, 2, 80);
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     ss_segment icmp;
     memset(&icmp, 0, sizeof icmp);

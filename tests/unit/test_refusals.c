@@ -5,32 +5,11 @@
 #include "refusals.h"
 
 #include "check.h"
-
-static ss_tuple tuple(uint8_t client, uint16_t sport, uint8_t server, uint16_t dport)
-{
-    ss_tuple t;
-    memset(&t, 0, sizeof t);
-    t.src.family = t.dst.family = 4;
-    t.src.bytes[0] = t.dst.bytes[0] = 10;
-    t.src.bytes[3] = client;
-    t.dst.bytes[3] = server;
-    t.sport = sport;
-    t.dport = dport;
-    return t;
-}
+#include "fixtures.h"
 
 static ss_segment syn(uint32_t frame, ss_tuple t, uint32_t isn)
 {
-    ss_segment s;
-    memset(&s, 0, sizeof s);
-    s.kind = SS_SEG_TCP;
-    s.frame = frame;
-    s.time_ns = frame * SS_NS_PER_SEC;
-    s.tuple = t;
-    s.flags = SS_TCP_SYN;
-    s.seq = isn;
-    s.wscale = -1;
-    return s;
+    return test_tcp(frame, frame * SS_NS_PER_SEC, t, SS_TCP_SYN, isn, 0);
 }
 
 /* An ICMP error from the server quoting (proto, tuple, seq); quoted_bytes
@@ -84,7 +63,7 @@ static void test_quote_of_8_bytes_matches_attempt(void)
 {
     ss_attempts *at = ss_attempts_new();
     ss_refusals *r = ss_refusals_new();
-    ss_tuple c2s = tuple(1, 52796, 2, 80);
+    ss_tuple c2s = test_tuple(1, 52796, 2, 80);
     ss_attempt_note an;
     ss_segment s = syn(7, c2s, 1000);
     ss_attempts_add_tcp(at, &s, &an);
@@ -107,7 +86,7 @@ static void test_quotes_that_refuse_nothing(void)
 {
     ss_attempts *at = ss_attempts_new();
     ss_refusals *r = ss_refusals_new();
-    ss_tuple c2s = tuple(1, 52796, 2, 80);
+    ss_tuple c2s = test_tuple(1, 52796, 2, 80);
     ss_attempt_note an;
     ss_segment s = syn(7, c2s, 1000);
     ss_attempts_add_tcp(at, &s, &an);
@@ -130,7 +109,7 @@ static void test_quotes_that_refuse_nothing(void)
     CHECK(!note.present);
     CHECK_EQ_INT(ss_attempts_current(at, &c2s)->outcome, SS_OUTCOME_OPEN);
     /* 8 bytes quoting a connection synsight never saw: it cannot be shown to be a SYN */
-    ss_tuple unknown = tuple(1, 40000, 3, 443);
+    ss_tuple unknown = test_tuple(1, 40000, 3, 443);
     e = icmp(13, false, 3, 6, unknown, 5, 8, 0);
     ss_refusals_add_icmp(r, at, &e, &an, &note);
     CHECK(!note.present);
@@ -142,7 +121,7 @@ static void test_syn_not_in_capture(void)
 {
     ss_attempts *at = ss_attempts_new();
     ss_refusals *r = ss_refusals_new();
-    ss_tuple c2s = tuple(1, 40000, 3, 443);
+    ss_tuple c2s = test_tuple(1, 40000, 3, 443);
     ss_attempt_note an;
     ss_refusal_note note;
     ss_segment e = icmp(2, true, 1, 6, c2s, 5, 20, SS_TCP_SYN);     /* the quote shows a SYN */
@@ -160,7 +139,7 @@ static void test_answered_attempt_is_not_refused_later(void)
 {
     ss_attempts *at = ss_attempts_new();
     ss_refusals *r = ss_refusals_new();
-    ss_tuple c2s = tuple(1, 52796, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_tuple c2s = test_tuple(1, 52796, 2, 80), s2c = ss_tuple_reverse(&c2s);
     ss_attempt_note an;
     ss_segment s = syn(1, c2s, 1000);
     ss_attempts_add_tcp(at, &s, &an);
@@ -180,7 +159,7 @@ static void test_answered_attempt_is_not_refused_later(void)
 static void test_rst_refusal(void)
 {
     ss_attempts *at = ss_attempts_new();
-    ss_tuple c2s = tuple(1, 52796, 2, 81), s2c = ss_tuple_reverse(&c2s);
+    ss_tuple c2s = test_tuple(1, 52796, 2, 81), s2c = ss_tuple_reverse(&c2s);
     ss_attempt_note an;
     ss_refusal_note note;
     ss_segment s = syn(5, c2s, 1000);
@@ -205,7 +184,7 @@ static void test_udp_port_unreachable(void)
 {
     ss_attempts *at = ss_attempts_new();
     ss_refusals *r = ss_refusals_new();
-    ss_tuple c2s = tuple(1, 50658, 2, 5353);
+    ss_tuple c2s = test_tuple(1, 50658, 2, 5353);
     ss_segment d;
     memset(&d, 0, sizeof d);
     d.kind = SS_SEG_UDP;
@@ -222,7 +201,7 @@ static void test_udp_port_unreachable(void)
     CHECK(note.udp);
     CHECK_EQ_STR(note.name, "icmp-port-unreachable");
     CHECK_EQ_INT(note.refuses, 6);                                  /* the latest datagram before it */
-    ss_tuple other = tuple(1, 1, 2, 53);
+    ss_tuple other = test_tuple(1, 1, 2, 53);
     e = icmp(8, false, 3, 17, other, 0, 8, 0);                      /* datagram not in the capture */
     ss_refusals_add_icmp(r, at, &e, &an, &note);
     CHECK(note.present);

@@ -5,37 +5,20 @@
 #include "window.h"
 
 #include "check.h"
+#include "fixtures.h"
 
-static ss_tuple c2s_tuple(void)
-{
-    ss_tuple t;
-    memset(&t, 0, sizeof t);
-    t.src.family = t.dst.family = 4;
-    t.src.bytes[3] = 1;
-    t.dst.bytes[3] = 2;
-    t.sport = 50000;
-    t.dport = 6379;
-    return t;
-}
+static ss_tuple c2s_tuple(void) { return test_tuple(1, 50000, 2, 6379); }
 
 static uint32_t frame_no;
 
 static ss_window_note seg(ss_windows *w, bool from_client, uint8_t flags, uint32_t seq, uint32_t ack,
                           uint16_t win, uint32_t len)
 {
-    ss_segment s;
-    memset(&s, 0, sizeof s);
-    s.kind = SS_SEG_TCP;
-    s.frame = ++frame_no;
-    s.time_ns = (int64_t)frame_no * 1000;
     ss_tuple t = c2s_tuple();
-    s.tuple = from_client ? t : ss_tuple_reverse(&t);
-    s.flags = flags;
-    s.seq = seq;
-    s.ack = ack;
+    ++frame_no;
+    ss_segment s = test_tcp(frame_no, (int64_t)frame_no * 1000, from_client ? t : ss_tuple_reverse(&t), flags, seq, ack);
     s.window = win;
     s.payload_len = len;
-    s.wscale = -1;
     ss_window_note n;
     ss_windows_add_tcp(w, &s, &n);
     return n;
@@ -181,13 +164,7 @@ static void test_handshake_present_and_one_sided(void)
 {
     frame_no = 0;
     ss_windows *w = ss_windows_new();
-    ss_segment s;
-    memset(&s, 0, sizeof s);
-    s.kind = SS_SEG_TCP;
-    s.frame = 1;
-    s.tuple = c2s_tuple();
-    s.flags = SS_TCP_SYN;
-    s.seq = 1000;
+    ss_segment s = test_tcp(1, 0, c2s_tuple(), SS_TCP_SYN, 1000, 0);
     s.wscale = 7;
     ss_window_note n;
     ss_windows_add_tcp(w, &s, &n);

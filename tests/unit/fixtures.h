@@ -1,0 +1,42 @@
+/* fixtures.h - segments and tuples for the unit tests
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_FIXTURES_H
+#define SYNSIGHT_FIXTURES_H
+
+#include <string.h>
+
+#include "segment.h"
+
+/* 10.0.0.client:sport -> 10.0.0.server:dport */
+static inline ss_tuple test_tuple(uint8_t client, uint16_t sport, uint8_t server, uint16_t dport)
+{
+    ss_tuple t;
+    memset(&t, 0, sizeof t);
+    t.src.family = t.dst.family = 4;
+    t.src.bytes[0] = t.dst.bytes[0] = 10;
+    t.src.bytes[3] = client;
+    t.dst.bytes[3] = server;
+    t.sport = sport;
+    t.dport = dport;
+    return t;
+}
+
+/* A TCP segment with no options and no payload. */
+static inline ss_segment test_tcp(uint32_t frame, int64_t time_ns, ss_tuple t, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+    ss_segment s;
+    memset(&s, 0, sizeof s);
+    s.kind = SS_SEG_TCP;
+    s.frame = frame;
+    s.time_ns = time_ns;
+    s.tuple = t;
+    s.flags = flags;
+    s.seq = seq;
+    s.ack = ack;
+    s.wscale = -1;
+    return s;
+}
+
+#endif
