@@ -49,6 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 tar -C "$root" -xf "$tarball"
+chmod 755 "$root"   # the tests run tshark as nobody inside (the tarball's "." was 700)
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 
