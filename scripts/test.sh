@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: dependencies, a warnings-as-
 # errors build with AddressSanitizer and UndefinedBehaviorSanitizer, then
-# ctest (unit tests of the analyses, then the plugin inside tshark on every
-# bundled capture, single pass and two-pass).
+# ctest: unit tests of the analyses; the plugin inside tshark on every
+# bundled capture, single pass and two-pass; a quick fuzz run; and, as root,
+# the same suite against Wireshark 4.4 (Debian trixie) and 4.6 (Debian sid)
+# in debootstrap chroots (SYNSIGHT_OTHER_VERSIONS=OFF to leave them out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 build=${BUILD_DIR:-build-test}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYNSIGHT_WERROR=ON -DSYNSIGHT_SANITIZE=ON
+other=${SYNSIGHT_OTHER_VERSIONS:-$([ "$(id -u)" -eq 0 ] && echo ON || echo OFF)}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYNSIGHT_WERROR=ON -DSYNSIGHT_SANITIZE=ON \
+  -DSYNSIGHT_OTHER_VERSIONS="$other"
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)"

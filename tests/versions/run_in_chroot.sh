@@ -15,7 +15,7 @@ suite=${1:?usage: run_in_chroot.sh SUITE}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${SYNSIGHT_CHROOT_CACHE:-/var/cache/synsight-chroots}
 mirror=${SYNSIGHT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-packages=wireshark-dev,tshark,cmake,make,gcc,libc6-dev,pkg-config,libglib2.0-dev,python3,util-linux
+packages="wireshark-dev tshark cmake make gcc libc6-dev pkg-config libglib2.0-dev python3 util-linux"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "SKIPPED: run_in_chroot.sh needs root (debootstrap and chroot); run it with sudo" >&2
@@ -30,13 +30,25 @@ mkdir -p "$cache"
 tarball="$cache/$suite.tar"
 if [ ! -s "$tarball" ]; then
   base=$(mktemp -d "$cache/$suite.XXXX")
+  chmod 755 "$base"
   echo "run_in_chroot: debootstrap $suite (first run; cached afterwards)" >&2
-  if ! debootstrap --variant=minbase --include="$packages" "$suite" "$base" "$mirror" >"$base.log" 2>&1; then
-    echo "SKIPPED: the $suite packages could not be fetched from $mirror:" >&2
+  # a bare system first, then apt inside it: debootstrap's own resolver
+  # cannot follow every dependency of Wireshark's packages (sid's falco
+  # libs). The mirror may serve an unstable suite whose Release file has
+  # expired by this machine's clock; this throwaway chroot accepts it.
+  if ! debootstrap --variant=minbase "$suite" "$base" "$mirror" >"$base.log" 2>&1 ||
+     ! { mount -t proc proc "$base/proc" &&
+         chroot "$base" /usr/bin/env DEBIAN_FRONTEND=noninteractive sh -c \
+           "apt-get -o Acquire::Check-Valid-Until=false update -q &&
+            apt-get install -y -q --no-install-recommends $packages" >>"$base.log" 2>&1; umount "$base/proc"; } ||
+     ! chroot "$base" dpkg-query -W tshark wireshark-dev >/dev/null 2>&1; then
+    umount "$base/proc" 2>/dev/null || true
+    echo "SKIPPED: the $suite packages could not be fetched or installed from $mirror:" >&2
     tail -5 "$base.log" >&2
     rm -rf "$base" "$base.log"
     exit 77
   fi
+  chroot "$base" apt-get clean
   tar -C "$base" -cf "$tarball.part" . && mv "$tarball.part" "$tarball"
   rm -rf "$base" "$base.log"
 fi
