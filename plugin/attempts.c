@@ -192,7 +192,11 @@ void ss_attempts_add_tcp(ss_attempts *t, const ss_segment *seg, ss_attempt_note 
 {
     memset(note, 0, sizeof *note);
     uint8_t f = seg->flags;
-    if ((f & SS_TCP_RST) && !(f & SS_TCP_SYN))
+    /* SYN+FIN and SYN+RST are scanner probes, not connection attempts:
+     * Linux discards them in LISTEN and no stack sends them to connect. */
+    if ((f & SS_TCP_SYN) && (f & (SS_TCP_FIN | SS_TCP_RST)))
+        return;
+    if (f & SS_TCP_RST)
         add_rst(t, seg, note);
     else if ((f & SS_TCP_SYN) && (f & SS_TCP_ACK))
         add_synack(t, seg, note);

@@ -23,7 +23,7 @@ static int layer_hf[LAYER_COUNT];
 
 /* Largest headers worth copying: IPv6 with a few extension headers, TCP
  * with options, and an ICMP error quoting both. */
-#define IP_COPY_MAX   256
+#define IP_COPY_MAX   (40 + 256)
 #define TCP_COPY_MAX  60
 #define ICMP_COPY_MAX (8 + IP_COPY_MAX + TCP_COPY_MAX)
 
@@ -70,14 +70,15 @@ static bool source_matches(const uint8_t *ip, bool v6, const address *expect)
 }
 
 /* The IP header that carries a transport header at (tvb, start): an IPv4
- * header of 20 to 60 bytes, or an IPv6 header of 40, ending exactly there,
- * whose version, length and protocol fields agree and whose source address
- * is the one Wireshark's IP dissector saw. Returns its offset, or -1 (IPv6
- * extension headers, or anything else unusual): the frame is then skipped. */
+ * header of 20 to 60 bytes, or an IPv6 header with its extension headers,
+ * ending exactly there, whose version, length and protocol agree and whose
+ * source address is the one Wireshark's IP dissector saw. Returns its
+ * offset, or -1: the frame is then skipped. */
+#define CARRIER_BACK_MAX IP_COPY_MAX
 static int carrier_ip(tvbuff_t *tvb, int start, uint8_t proto, const address *expect_src)
 {
-    uint8_t b[60];
-    int back = start < 60 ? start : 60;
+    uint8_t b[CARRIER_BACK_MAX];
+    int back = start < CARRIER_BACK_MAX ? start : CARRIER_BACK_MAX;
     if (back < 20)
         return -1;
     tvb_memcpy(tvb, b, start - back, (size_t)back);
@@ -88,8 +89,16 @@ static int carrier_ip(tvbuff_t *tvb, int start, uint8_t proto, const address *ex
             return start - ihl * 4;
     }
     uint8_t v6_proto = proto == 1 ? 58 : proto;
-    if (back >= 40 && (end[-40] >> 4) == 6 && end[-40 + 6] == v6_proto && source_matches(end - 40, true, expect_src))
-        return start - 40;
+    for (int len = 40; len <= back; len += 8) {
+        const uint8_t *ip = end - len;
+        if ((ip[0] >> 4) != 6 || !source_matches(ip, true, expect_src))
+            continue;
+        ss_addr src, dst;
+        uint8_t found;
+        size_t hlen;
+        if (ss_parse_ip(ip, (size_t)len, &src, &dst, &found, &hlen) >= 0 && hlen == (size_t)len && found == v6_proto)
+            return start - len;
+    }
     return -1;
 }
 
@@ -102,7 +111,7 @@ static bool read_transport(packet_info *pinfo, field_info *tcp_fi, bool udp, ss_
         return false;           /* e.g. TCP in a reassembled IP datagram: not a handshake packet */
 
     uint8_t ip[IP_COPY_MAX];
-    size_t ip_room = (size_t)(tcp_fi->start - ip_start);
+    size_t ip_room = (size_t)(tcp_fi->start - ip_start);   /* at most CARRIER_BACK_MAX */
     size_t ip_len = copy_bytes(tvb, ip_start, ip, ip_room < IP_COPY_MAX ? ip_room : IP_COPY_MAX);
     uint8_t proto;
     size_t ip_hlen;

@@ -91,9 +91,10 @@ class Tshark:
 
     def capture(self, name):
         """Copy a capture where the unprivileged tshark can read it."""
-        dst = os.path.join(self.dir, name + ".pcapng")
+        ext = ".pcapng" if os.path.exists(os.path.join(CAPTURES, name + ".pcapng")) else ".pcap"
+        dst = os.path.join(self.dir, name + ext)
         if not os.path.exists(dst):
-            shutil.copy(os.path.join(CAPTURES, name + ".pcapng"), dst)
+            shutil.copy(os.path.join(CAPTURES, name + ext), dst)
             os.chmod(dst, 0o644)
         return dst
 
@@ -238,23 +239,26 @@ def check_expert_tap(ts, name):
 
 TCP_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
               "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags.syn",
-              "tcp.flags.ack", "tcp.flags.reset", "tcp.options.timestamp.tsval",
+              "tcp.flags.ack", "tcp.flags.reset", "tcp.flags.fin", "tcp.options.timestamp.tsval",
               "tcp.options.timestamp.tsecr"]
 
 
 def tcp_segments(ts, name):
+    # the last occurrence: the innermost header of a tunnelled packet
     out = ts.run("-r", ts.capture(name), "-Y", "tcp and not icmp and not icmpv6", "-T", "fields",
-                 "-E", "occurrence=f", *sum((["-e", f] for f in TCP_FIELDS), []))
+                 "-E", "occurrence=l", *sum((["-e", f] for f in TCP_FIELDS), []))
     segs = []
     for line in out.splitlines():
         v = dict(zip(TCP_FIELDS, line.split("\t")))
+        if not v["tcp.srcport"] or not v["tcp.seq_raw"]:
+            continue                    # a header cut off by the snap length
         segs.append({
             "frame": int(v["frame.number"]), "time": float(v["frame.time_epoch"]),
             "src": (v["ip.src"] or v["ipv6.src"], int(v["tcp.srcport"])),
             "dst": (v["ip.dst"] or v["ipv6.dst"], int(v["tcp.dstport"])),
             "seq": int(v["tcp.seq_raw"]), "ack": int(v["tcp.ack_raw"]),
             "syn": v["tcp.flags.syn"] in ("1", "True"), "ackf": v["tcp.flags.ack"] in ("1", "True"),
-            "rst": v["tcp.flags.reset"] in ("1", "True"),
+            "rst": v["tcp.flags.reset"] in ("1", "True"), "fin": v["tcp.flags.fin"] in ("1", "True"),
             "tsval": v["tcp.options.timestamp.tsval"], "tsecr": v["tcp.options.timestamp.tsecr"],
         })
     return segs
@@ -271,7 +275,7 @@ OBSERVED_ERRNO = {
 }
 
 ICMP_FIELDS = ["frame.number", "icmp.type", "icmpv6.type", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
-               "tcp.srcport", "tcp.dstport", "tcp.seq", "udp.srcport", "udp.dstport"]
+               "ip.proto", "ipv6.nxt", "tcp.srcport", "tcp.dstport", "tcp.seq", "udp.srcport", "udp.dstport"]
 
 
 def check_refusals(ts, name, got, segs):
@@ -279,16 +283,30 @@ def check_refusals(ts, name, got, segs):
     with the quoted addresses, ports and sequence number (as Wireshark itself
     dissects the quote); the errno is what the real client saw."""
     out = ts.run("-r", ts.capture(name), "-Y", "icmp.type == 3 || icmpv6.type == 1", "-T", "fields",
-                 "-E", "occurrence=l", *sum((["-e", f] for f in ICMP_FIELDS), []))
+                 "-E", "occurrence=a", *sum((["-e", f] for f in ICMP_FIELDS), []))
     checked = 0
     for line in out.splitlines():
-        v = dict(zip(ICMP_FIELDS, line.split("\t")))
-        frame = int(v["frame.number"])
+        v = {k: val.split(",") for k, val in zip(ICMP_FIELDS, line.split("\t"))}
+
+        def quoted(*keys):              # the quote is the second IP header; its transport the first after it
+            for k in keys:
+                if len(v[k]) > 1 and v[k][1]:
+                    return v[k][1]
+            return ""
+        frame = int(v["frame.number"][0])
         fields = dict(got.get(frame, []))
-        quoted_src = v["ip.src"] or v["ipv6.src"]
-        quoted_dst = v["ip.dst"] or v["ipv6.dst"]
-        prefix = "icmpv6-" if v["icmpv6.type"] else "icmp-"
-        if v["tcp.seq"]:                # inside an ICMP quote Wireshark shows the absolute number
+        quoted_src, quoted_dst = quoted("ip.src", "ipv6.src"), quoted("ip.dst", "ipv6.dst")
+        quoted_proto = quoted("ip.proto", "ipv6.nxt")
+        prefix = "icmpv6-" if v["icmpv6.type"][0] else "icmp-"
+        if quoted_proto not in ("6", "17") or not quoted_src:
+            assert "synsight.refusal" not in fields, (name, frame, "refusal for a quote of neither TCP nor UDP")
+            checked += 1
+            continue
+        v = {k: val[0] for k, val in v.items()}
+        if quoted_proto == "6":
+            if not v["tcp.seq"]:
+                continue                # fewer than 8 TCP bytes quoted: no refusal can be proven
+            # inside an ICMP quote Wireshark shows the absolute sequence number
             syns = [s for s in segs if s["syn"] and not s["ackf"] and s["frame"] < frame
                     and s["src"] == (quoted_src, int(v["tcp.srcport"]))
                     and s["dst"] == (quoted_dst, int(v["tcp.dstport"])) and s["seq"] == int(v["tcp.seq"])]
@@ -315,7 +333,7 @@ def check_oracle(ts, name):
     segs = tcp_segments(ts, name)
     trains = defaultdict(list)       # (client, server, isn) -> SYN segments
     for s in segs:
-        if s["syn"] and not s["ackf"]:
+        if s["syn"] and not s["ackf"] and not s["fin"] and not s["rst"]:   # SYN+FIN/RST: probes, not attempts
             trains[(s["src"], s["dst"], s["seq"])].append(s)
     checked = 0
     for (client, server, isn), syns in trains.items():
