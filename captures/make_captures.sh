@@ -280,6 +280,15 @@ cap_window_download() {
   cut_handshake window-download
 }
 
+# only the client offers window scaling: scaling is off in both directions
+cap_window_one_sided() {
+  server_sysctl net.ipv4.tcp_window_scaling=0
+  s $peer serve 10.0.0.2 80 --seconds 5 &
+  sleep 0.3
+  start_capture window-one-sided
+  c $peer connect 10.0.0.2 80 --send
+}
+
 all=$(declare -F | awk '$3 ~ /^cap_/ {sub(/^cap_/, "", $3); print $3}')
 names=${*:-$all}
 trap teardown EXIT

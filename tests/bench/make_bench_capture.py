@@ -2,6 +2,7 @@
 """Writes a large synthetic pcap for the synsight benchmark.
 
     make_bench_capture.py OUT.pcap [--connections 27000]
+    make_bench_capture.py OUT.pcap --syn-flood 1000000   # distinct unanswered SYNs
 
 The mix is what a busy capture holds: mostly ordinary connections with data
 (handshake, request/response exchanges, close), plus unanswered SYN trains,
@@ -122,9 +123,19 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("out")
     p.add_argument("--connections", type=int, default=27000)
+    p.add_argument("--syn-flood", type=int, default=0, help="write this many distinct unanswered SYNs instead")
     a = p.parse_args()
     rng = random.Random(20261124)
     w = Writer(a.out)
+    if a.syn_flood:
+        t = 1_795_000_000 * 10**9
+        for i in range(a.syn_flood):
+            client = (10, 1 + (i >> 16) % 250, (i >> 8) % 256, i % 256)
+            w.write(t + i * 10_000, frame(client, (10, 250, 0, 1), tcp(1024 + i % 60000, 80, rng.getrandbits(32), 0,
+                                                                       SYN, 64240, syn_opts=True, tsval=i)))
+        w.f.close()
+        print(f"{a.out}: {w.count} packets")
+        return
     streams = []
     t0 = 1_795_000_000 * 10**9
     for i in range(a.connections):
