@@ -76,7 +76,7 @@ const ss_attempt *ss_attempts_current(ss_attempts *t, const ss_tuple *client_to_
 static void append_syn(ss_attempt *a, const ss_segment *seg)
 {
     if (a->syn_count == a->syn_capacity) {
-        a->syn_capacity = a->syn_capacity ? a->syn_capacity * 2 : 4;
+        a->syn_capacity = a->syn_capacity ? a->syn_capacity * 2 : 2;
         a->syns = g_renew(ss_syn, a->syns, a->syn_capacity);
     }
     ss_syn *s = &a->syns[a->syn_count++];

@@ -34,15 +34,26 @@ typedef struct side {
     uint32_t edge[SS_MAX_WSCALE + 1];   /* farthest right edge offered, per candidate shift */
 } side;
 
-typedef struct conn {
-    bool    midstream;                  /* the first segment seen was not a SYN or SYN/ACK */
+/* Only connections seen mid-stream need the per-side state. */
+typedef struct midstream {
     bool    doubtful;                   /* the capture missed packets: bounds stop rising */
+    int64_t last_time_ns;
+    side    side[2];
+} midstream;
+
+typedef struct conn {
+    midstream *mid;                     /* NULL: the first segment seen was a SYN or SYN/ACK */
     bool    one_sided_marked;
     int8_t  syn_wscale[2];              /* handshake: the SYN's window-scale option, -1 none */
     bool    syn_seen[2];
-    int64_t last_time_ns;
-    side    side[2];
 } conn;
+
+static void conn_free(gpointer p)
+{
+    conn *c = p;
+    g_free(c->mid);
+    g_free(c);
+}
 
 struct ss_windows {
     GHashTable *conns;                  /* ss_tuple key -> conn */
@@ -51,7 +62,7 @@ struct ss_windows {
 ss_windows *ss_windows_new(void)
 {
     ss_windows *w = g_new0(ss_windows, 1);
-    w->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, g_free);
+    w->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, conn_free);
     return w;
 }
 
@@ -88,11 +99,11 @@ static void handshake_segment(conn *c, int dir, const ss_segment *seg, ss_window
 }
 
 /* The sender's data against the peer's offered edges. */
-static void check_data(conn *c, side *s, side *peer, const ss_segment *seg, ss_window_note *note)
+static void check_data(midstream *m, side *s, side *peer, const ss_segment *seg, ss_window_note *note)
 {
     uint32_t end = seg->seq + seg->payload_len;
     if (s->seen && seq_after(seg->seq, s->snd_max))
-        c->doubtful = true;             /* a segment before this one was not captured */
+        m->doubtful = true;             /* a segment before this one was not captured */
     bool new_data = !s->seen || seq_after(end, s->snd_max);
     if (!new_data || !peer->has_ack)
         return;                         /* a retransmission or a probe proves nothing */
@@ -104,22 +115,22 @@ static void check_data(conn *c, side *s, side *peer, const ss_segment *seg, ss_w
         note->peer_raw = peer->last_win;
         note->peer_window_frame = peer->last_ack_frame;
     }
-    if (!c->doubtful) {
+    if (!m->doubtful) {
         int k = peer->bound;
         while (k <= SS_MAX_WSCALE && seq_after(end, peer->edge[k]))
             k++;
         if (k > SS_MAX_WSCALE)
-            c->doubtful = true;         /* no shift explains it: the capture missed the peer's ACKs */
+            m->doubtful = true;         /* no shift explains it: the capture missed the peer's ACKs */
         else
             peer->bound = (uint8_t)k;
     }
     note->peer_min_shift = (int8_t)peer->bound;
 }
 
-static void take_ack(conn *c, side *s, const side *peer, const ss_segment *seg)
+static void take_ack(midstream *m, side *s, const side *peer, const ss_segment *seg)
 {
     if (peer->seen && seq_after(seg->ack, peer->snd_max))
-        c->doubtful = true;             /* acknowledges data the capture never saw */
+        m->doubtful = true;             /* acknowledges data the capture never saw */
     if (!s->has_ack || seq_after(seg->ack, s->last_ack))
         s->last_ack = seg->ack;
     s->last_win = seg->window;
@@ -140,33 +151,37 @@ void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *no
     ss_tuple key = ss_conn_key(&seg->tuple, &dir);
     conn *c = g_hash_table_lookup(w->conns, &key);
     bool syn_only = (seg->flags & SS_TCP_SYN) && !(seg->flags & SS_TCP_ACK);
-    if (!c || (c->midstream && syn_only)) {
+    if (!c || (c->mid && syn_only)) {
         /* a new connection, or a new one reusing the addresses and ports */
         if (!c) {
             c = g_new(conn, 1);
             g_hash_table_insert(w->conns, g_memdup2(&key, sizeof key), c);
+        } else {
+            g_free(c->mid);
         }
         memset(c, 0, sizeof *c);
         c->syn_wscale[0] = c->syn_wscale[1] = -1;
-        c->midstream = !(seg->flags & SS_TCP_SYN);
+        if (!(seg->flags & SS_TCP_SYN))
+            c->mid = g_new0(midstream, 1);
     }
-    if (!c->midstream) {
+    if (!c->mid) {
         handshake_segment(c, dir, seg, note);
         return;
     }
 
-    side *s = &c->side[dir], *peer = &c->side[!dir];
+    midstream *m = c->mid;
+    side *s = &m->side[dir], *peer = &m->side[!dir];
     note->scale_unknown = true;
     note->first_in_direction = !s->seen;
     note->raw = seg->window;
-    if (seg->time_ns < c->last_time_ns)
-        c->doubtful = true;             /* the capture runs backwards: merged or reordered */
-    c->last_time_ns = seg->time_ns;
+    if (seg->time_ns < m->last_time_ns)
+        m->doubtful = true;             /* the capture runs backwards: merged or reordered */
+    m->last_time_ns = seg->time_ns;
 
     if (seg->payload_len > 0 && !(seg->flags & SS_TCP_RST))
-        check_data(c, s, peer, seg, note);
+        check_data(m, s, peer, seg, note);
     if (seg->flags & SS_TCP_ACK)
-        take_ack(c, s, peer, seg);
+        take_ack(m, s, peer, seg);
 
     /* a FIN takes a sequence number too: the peer's ACK of it is not "unseen" */
     uint32_t end = seg->seq + seg->payload_len + ((seg->flags & SS_TCP_FIN) ? 1 : 0);
