@@ -4,6 +4,8 @@
 set -euo pipefail
 
 packages=(cmake make gcc pkg-config wireshark-dev libglib2.0-dev tshark python3 util-linux)
+# the cross-version suites (tests/versions) build chroots; they run as root only
+[ "$(id -u)" -eq 0 ] && packages+=(debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
