@@ -36,7 +36,7 @@ void ss_analysis_free(ss_analysis *an)
 
 /* Kept even when not shown yet: a first SYN matters once the attempt is
  * retried or fails, which only later frames tell. */
-static bool note_says_something(const ss_attempt_note *n)
+bool ss_attempt_note_present(const ss_attempt_note *n)
 {
     return n->role != SS_ROLE_NONE || n->synack_retry || n->crosses;
 }
@@ -62,7 +62,7 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_NONE:
         break;
     }
-    return note_says_something(&out->attempt) || out->refusal.present || out->window.scale_unknown ||
+    return ss_attempt_note_present(&out->attempt) || out->refusal.present || out->window.scale_unknown ||
            out->window.one_sided;
 }
 

@@ -45,7 +45,7 @@ static void keep(packet_info *pinfo, int key, const void *part, size_t size)
 
 static void store(packet_info *pinfo, const ss_frame_result *res)
 {
-    if (res->attempt.role != SS_ROLE_NONE || res->attempt.synack_retry || res->attempt.crosses)
+    if (ss_attempt_note_present(&res->attempt))
         keep(pinfo, KEY_ATTEMPT, &res->attempt, sizeof res->attempt);
     if (res->refusal.present)
         keep(pinfo, KEY_REFUSAL, &res->refusal, sizeof res->refusal);

@@ -181,13 +181,7 @@ static nstime_t to_nstime(int64_t ns)
 
 static double seconds(int64_t ns) { return (double)ns / (double)SS_NS_PER_SEC; }
 
-static proto_item *add_framenum(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t frame)
-{
-    proto_item *it = proto_tree_add_uint(tree, hf, tvb, 0, 0, frame);
-    proto_item_set_generated(it);
-    return it;
-}
-
+/* FT_UINT32 and FT_FRAMENUM fields alike */
 static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
 {
     proto_item *it = proto_tree_add_uint(tree, hf, tvb, 0, 0, v);
@@ -229,7 +223,7 @@ static void schedule_phrase(ss_schedule s, char *buf, size_t size)
 
 static void render_crossing(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, uint32_t crosses)
 {
-    proto_item *it = add_framenum(tree, hf_simultaneous_open, tvb, crosses);
+    proto_item *it = add_uint(tree, hf_simultaneous_open, tvb, crosses);
     expert_add_info_format(pinfo, it, &ei_simultaneous_open,
         "Simultaneous open: this SYN crosses the SYN in frame %u from the other end; valid TCP "
         "(RFC 9293 \xc2\xa7" "3.5), not a failure, though Wireshark marks the SYN/ACKs that follow as retransmissions",
@@ -248,7 +242,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         render_crossing(tree, pinfo, tvb, n->crosses);
     if (!attempt_shows)
         return;
-    add_framenum(tree, hf_attempt, tvb, a->syns[0].frame);
+    add_uint(tree, hf_attempt, tvb, a->syns[0].frame);
     if (i > 0) {
         int64_t gap = ss_attempt_gap_ns(a, i);
         proto_item *retry = add_uint(tree, hf_syn_retry, tvb, i);
@@ -278,7 +272,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
 
     proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(a->outcome, true));
     if (a->outcome_frame)
-        add_framenum(tree, hf_outcome_in, tvb, a->outcome_frame);
+        add_uint(tree, hf_outcome_in, tvb, a->outcome_frame);
     if (i != 0)
         return;
     char server[80], sched[48];
@@ -299,7 +293,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_unanswered, &say_this);
     } else if (a->outcome == SS_OUTCOME_SUPERSEDED) {
-        add_framenum(tree, hf_superseded_by, tvb, a->superseded_by);
+        add_uint(tree, hf_superseded_by, tvb, a->superseded_by);
         sentence_add(&say_this, "Connection attempt to %s abandoned after %u SYN%s over %.1f s: the application "
                      "retried from the same port with a new ISN in frame %u",
                      server, a->syn_count, a->syn_count == 1 ? "" : "s", seconds(span), a->superseded_by);
@@ -310,8 +304,8 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
 static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final)
 {
     const ss_attempt *a = n->attempt;
-    add_framenum(tree, hf_attempt, tvb, a->syns[0].frame);
-    add_framenum(tree, hf_answers, tvb, n->answers);
+    add_uint(tree, hf_attempt, tvb, a->syns[0].frame);
+    add_uint(tree, hf_answers, tvb, n->answers);
     add_time(tree, hf_syn_elapsed, tvb, pinfo->abs_ts.secs * SS_NS_PER_SEC + pinfo->abs_ts.nsecs - a->syns[0].time_ns);
     add_uint(tree, hf_syn_count, tvb, final ? a->syn_count : a->syns_at_outcome);
     /* A refusal the client ignored (it sent the SYN again) did not end the attempt. */
@@ -373,7 +367,7 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     proto_item *top = add_string(tree, hf_refusal, tvb, r->name);
     add_string(tree, hf_refusal_errno, tvb, r->errno_name);
     if (r->refuses)
-        add_framenum(tree, hf_refusal_refuses, tvb, r->refuses);
+        add_uint(tree, hf_refusal_refuses, tvb, r->refuses);
     add_string(tree, hf_refusal_proto, tvb, r->udp ? "udp" : "tcp");
 
     char source[120], client[80], server[80];

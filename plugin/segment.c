@@ -90,8 +90,6 @@ static void parse_tcp_options(const uint8_t *opt, size_t len, ss_segment *seg)
             seg->has_ts = true;
             seg->tsval = get32(opt + i + 2);
             seg->tsecr = get32(opt + i + 6);
-        } else if (kind == 5 && olen >= 10) {
-            seg->has_sack = true;
         }
         i += olen;
     }
@@ -114,7 +112,6 @@ bool ss_parse_tcp(const uint8_t *tcp, size_t len, uint32_t ip_bytes_after_tcp, s
     seg->payload_len = ip_bytes_after_tcp > hlen ? ip_bytes_after_tcp - (uint32_t)hlen : 0;
     seg->wscale = -1;
     seg->has_ts = false;
-    seg->has_sack = false;
     parse_tcp_options(tcp + 20, (hlen < len ? hlen : len) - 20, seg);
     return true;
 }

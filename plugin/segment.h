@@ -70,7 +70,6 @@ typedef struct ss_segment {
     bool     has_ts;
     uint32_t tsval;
     uint32_t tsecr;
-    bool     has_sack;      /* SACK blocks present */
 
     /* SS_SEG_ICMP_ERROR */
     ss_icmp_quote icmp;
