@@ -142,6 +142,7 @@ static void add_syn(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note
         if (a && a->outcome == SS_OUTCOME_OPEN) {
             a->outcome = SS_OUTCOME_SUPERSEDED;
             a->superseded_by = seg->frame;
+            note->supersedes = a;
         }
         a = attempt_new(t, seg);
         c->attempt[dir] = a;

@@ -62,6 +62,7 @@ typedef struct ss_attempt_note {
     uint32_t syn_index;         /* SS_ROLE_SYN: 0 for the original SYN */
     uint32_t answers;           /* SS_ROLE_OUTCOME: the SYN this frame answers or refuses */
     uint32_t crosses;           /* SYN crossing the other end's SYN (simultaneous open): that frame */
+    ss_attempt *supersedes;     /* first SYN of a new attempt: the open attempt it ended, or NULL */
     uint32_t synack_retry;      /* retransmitted SYN/ACK: 1, 2, ... */
     int64_t  synack_gap_ns;     /* time since the previous SYN/ACK */
 } ss_attempt_note;

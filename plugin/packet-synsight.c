@@ -1,7 +1,8 @@
 /* packet-synsight.c - synsight post-dissector: registration and glue
  *
  * Data flow: reader.c (frame -> ss_segment) -> analysis.c (attempts, ...)
- * -> ss_frame_result stored per frame -> render.c (tree, expert).
+ * -> ss_frame_result stored per frame -> render.c (tree, expert) and
+ * stats.c (the "synsight" tap: attempts tables).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -13,6 +14,7 @@
 #include "analysis.h"
 #include "reader.h"
 #include "render.h"
+#include "stats.h"
 #include "ws_compat.h"
 
 #ifndef SYNSIGHT_VERSION
@@ -87,6 +89,7 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     /* Render even without a tree: expert items still reach the expert tap
      * (tshark -2 -z expert runs its second pass without one). */
+    ss_stats_tap(pinfo, res);
     ss_capture_facts facts = ss_analysis_facts(analysis);
     if (!ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo), &facts))
         return 0;
@@ -97,6 +100,7 @@ static void proto_register_synsight(void)
 {
     proto_synsight = proto_register_protocol("SYN Sight (TCP handshake diagnostics)", "SYNSIGHT", "synsight");
     ss_render_register(proto_synsight);
+    ss_stats_register();
     register_init_routine(synsight_init);
     register_cleanup_routine(synsight_cleanup);
     synsight_handle = create_dissector_handle(dissect_synsight, proto_synsight);

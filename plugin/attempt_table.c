@@ -1,0 +1,288 @@
+/* attempt_table.c - the connection-attempts table
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "attempt_table.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct ss_attempt_table {
+    GPtrArray *rows;            /* ss_attempt_row*, in order of first sight */
+    GHashTable *by_frame;       /* first SYN frame -> ss_attempt_row* */
+};
+
+ss_attempt_table *ss_attempt_table_new(void)
+{
+    ss_attempt_table *t = g_new0(ss_attempt_table, 1);
+    t->rows = g_ptr_array_new_with_free_func(g_free);
+    t->by_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
+    return t;
+}
+
+void ss_attempt_table_free(ss_attempt_table *t)
+{
+    if (!t)
+        return;
+    g_hash_table_destroy(t->by_frame);
+    g_ptr_array_unref(t->rows);
+    g_free(t);
+}
+
+void ss_attempt_table_reset(ss_attempt_table *t)
+{
+    g_hash_table_remove_all(t->by_frame);
+    g_ptr_array_set_size(t->rows, 0);
+}
+
+static double seconds(int64_t ns) { return (double)ns / (double)SS_NS_PER_SEC; }
+
+const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_attempt *a, int64_t capture_start_ns)
+{
+    if (!a || a->syn_count == 0)
+        return NULL;
+    gpointer key = GUINT_TO_POINTER(a->syns[0].frame);
+    ss_attempt_row *r = g_hash_table_lookup(t->by_frame, key);
+    if (!r) {
+        r = g_new0(ss_attempt_row, 1);
+        g_ptr_array_add(t->rows, r);
+        g_hash_table_insert(t->by_frame, key, r);
+    }
+    r->tuple = a->tuple;
+    r->first_frame = a->syns[0].frame;
+    r->first_syn_s = seconds(a->syns[0].time_ns - capture_start_ns);
+    r->syn_count = a->syn_count;
+    r->schedule = ss_attempt_schedule(a, a->syn_count);
+    r->outcome = a->outcome;
+    r->outcome_frame = 0;
+    r->to_outcome_s = -1.0;
+    switch (a->outcome) {
+    case SS_OUTCOME_ANSWERED:
+    case SS_OUTCOME_REFUSED_RST:
+    case SS_OUTCOME_REFUSED_ICMP:
+        r->outcome_frame = a->outcome_frame;
+        r->to_outcome_s = seconds(a->outcome_time_ns - a->syns[0].time_ns);
+        break;
+    case SS_OUTCOME_SUPERSEDED:
+        r->outcome_frame = a->superseded_by;
+        break;
+    case SS_OUTCOME_OPEN:
+        break;
+    }
+    return r;
+}
+
+ss_attempt_class ss_attempt_row_class(const ss_attempt_row *r)
+{
+    switch (r->outcome) {
+    case SS_OUTCOME_ANSWERED:
+        return r->syn_count > 1 ? SS_CLASS_ANSWERED_LATE : SS_CLASS_ANSWERED;
+    case SS_OUTCOME_SUPERSEDED:
+        return SS_CLASS_SUPERSEDED;
+    case SS_OUTCOME_OPEN:
+    case SS_OUTCOME_REFUSED_RST:
+    case SS_OUTCOME_REFUSED_ICMP:
+        break;
+    }
+    return SS_CLASS_FAILED;
+}
+
+const char *ss_attempt_class_verdict(ss_attempt_class c)
+{
+    switch (c) {
+    case SS_CLASS_FAILED: return "failed";
+    case SS_CLASS_SUPERSEDED: return "given up";
+    case SS_CLASS_ANSWERED_LATE: return "late";
+    case SS_CLASS_ANSWERED: return "ok";
+    }
+    return "?";
+}
+
+const ss_attempt_row *ss_attempt_table_find(const ss_attempt_table *t, uint32_t first_frame)
+{
+    return g_hash_table_lookup(t->by_frame, GUINT_TO_POINTER(first_frame));
+}
+
+const char *ss_attempt_row_outcome(const ss_attempt_row *r) { return ss_outcome_name(r->outcome, true); }
+
+guint ss_attempt_table_size(const ss_attempt_table *t) { return t->rows->len; }
+
+static gint row_order(gconstpointer pa, gconstpointer pb)
+{
+    const ss_attempt_row *a = *(const ss_attempt_row *const *)pa;
+    const ss_attempt_row *b = *(const ss_attempt_row *const *)pb;
+    int ca = ss_attempt_row_class(a), cb = ss_attempt_row_class(b);
+    if (ca != cb)
+        return ca - cb;
+    return a->first_frame < b->first_frame ? -1 : a->first_frame > b->first_frame;
+}
+
+GPtrArray *ss_attempt_table_sorted(const ss_attempt_table *t)
+{
+    GPtrArray *sorted = g_ptr_array_sized_new(t->rows->len);
+    for (guint i = 0; i < t->rows->len; i++)
+        g_ptr_array_add(sorted, g_ptr_array_index(t->rows, i));
+    g_ptr_array_sort(sorted, row_order);
+    return sorted;
+}
+
+static gint destination_order(gconstpointer pa, gconstpointer pb)
+{
+    const ss_destination_row *a = pa, *b = pb;
+    uint32_t fa = a->refused + a->unanswered, fb = b->refused + b->unanswered;
+    if (fa != fb)
+        return fa > fb ? -1 : 1;
+    if (a->attempts != b->attempts)
+        return a->attempts > b->attempts ? -1 : 1;
+    int c = memcmp(&a->addr, &b->addr, sizeof a->addr);
+    if (c)
+        return c;
+    return (int)a->port - (int)b->port;
+}
+
+GArray *ss_attempt_table_destinations(const ss_attempt_table *t)
+{
+    GArray *dest = g_array_new(FALSE, TRUE, sizeof(ss_destination_row));
+    /* server endpoint (as a tuple with only dst and dport set) -> index + 1 */
+    GHashTable *index = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, NULL);
+    for (guint i = 0; i < t->rows->len; i++) {
+        const ss_attempt_row *r = g_ptr_array_index(t->rows, i);
+        ss_tuple *key = g_new0(ss_tuple, 1);
+        key->dst = r->tuple.dst;
+        key->dport = r->tuple.dport;
+        guint at = GPOINTER_TO_UINT(g_hash_table_lookup(index, key));
+        if (!at) {
+            ss_destination_row fresh;
+            memset(&fresh, 0, sizeof fresh);
+            fresh.addr = r->tuple.dst;
+            fresh.port = r->tuple.dport;
+            g_array_append_val(dest, fresh);
+            at = dest->len;
+            g_hash_table_insert(index, key, GUINT_TO_POINTER(at));
+        } else {
+            g_free(key);
+        }
+        ss_destination_row *d = &g_array_index(dest, ss_destination_row, at - 1);
+        d->attempts++;
+        switch (r->outcome) {
+        case SS_OUTCOME_ANSWERED: d->answered++; break;
+        case SS_OUTCOME_REFUSED_RST:
+        case SS_OUTCOME_REFUSED_ICMP: d->refused++; break;
+        case SS_OUTCOME_OPEN: d->unanswered++; break;
+        case SS_OUTCOME_SUPERSEDED: d->superseded++; break;
+        }
+    }
+    g_hash_table_destroy(index);
+    g_array_sort(dest, destination_order);
+    return dest;
+}
+
+/* --- text ------------------------------------------------------------- */
+
+typedef struct text_table {
+    guint ncols;
+    const char *const *headers;
+    const gboolean *right;      /* right-aligned (numbers) */
+    GPtrArray *cells;           /* char*, row-major */
+} text_table;
+
+static void text_cell(text_table *tt, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void text_cell(text_table *tt, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(tt->cells, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+/* Columns as wide as their widest cell, two spaces apart. */
+static void text_table_print(const text_table *tt, GString *out)
+{
+    guint nrows = tt->cells->len / tt->ncols;
+    gsize *width = g_new0(gsize, tt->ncols);
+    for (guint c = 0; c < tt->ncols; c++) {
+        width[c] = strlen(tt->headers[c]);
+        for (guint r = 0; r < nrows; r++)
+            width[c] = MAX(width[c], strlen(g_ptr_array_index(tt->cells, r * tt->ncols + c)));
+    }
+    for (guint r = 0; r <= nrows; r++) {
+        GString *line = g_string_new(NULL);
+        for (guint c = 0; c < tt->ncols; c++) {
+            const char *s = r == 0 ? tt->headers[c] : g_ptr_array_index(tt->cells, (r - 1) * tt->ncols + c);
+            int w = (int)width[c];
+            if (c)
+                g_string_append(line, "  ");
+            g_string_append_printf(line, tt->right[c] ? "%*s" : "%-*s", w, s);
+        }
+        while (line->len && line->str[line->len - 1] == ' ')
+            g_string_truncate(line, line->len - 1);
+        g_string_append_printf(out, "%s\n", line->str);
+        g_string_free(line, TRUE);
+    }
+    g_free(width);
+}
+
+void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GString *out)
+{
+    static const char *const attempt_headers[] = { "Verdict", "Client", "Server", "SYNs", "First SYN (s)", "To outcome (s)",
+                                                   "Schedule", "Outcome", "Outcome frame", "First SYN frame" };
+    static const gboolean attempt_right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, TRUE, TRUE };
+    static const char *const dest_headers[] = { "Destination", "Attempts", "Answered", "Refused", "Unanswered",
+                                                "Superseded" };
+    static const gboolean dest_right[] = { FALSE, TRUE, TRUE, TRUE, TRUE, TRUE };
+    static const char rule[] = "=============================================================================="
+                               "==================\n";
+    char client[80], server[80];
+
+    g_string_append(out, "\n");
+    g_string_append(out, rule);
+    g_string_append(out, "SYN Sight: connection attempts (failures first)\n");
+    g_string_append_printf(out, "Filter: %s\n", filter && *filter ? filter : "none");
+    g_string_append_printf(out, "Attempts: %u\n\n", t->rows->len);
+
+    text_table tt = { G_N_ELEMENTS(attempt_headers), attempt_headers, attempt_right, g_ptr_array_new_with_free_func(g_free) };
+    GPtrArray *sorted = ss_attempt_table_sorted(t);
+    for (guint i = 0; i < sorted->len; i++) {
+        const ss_attempt_row *r = g_ptr_array_index(sorted, i);
+        ss_format_endpoint(&r->tuple.src, r->tuple.sport, client, sizeof client);
+        ss_format_endpoint(&r->tuple.dst, r->tuple.dport, server, sizeof server);
+        text_cell(&tt, "%s", ss_attempt_class_verdict(ss_attempt_row_class(r)));
+        text_cell(&tt, "%s", client);
+        text_cell(&tt, "%s", server);
+        text_cell(&tt, "%u", r->syn_count);
+        text_cell(&tt, "%.6f", r->first_syn_s);
+        if (r->to_outcome_s >= 0)
+            text_cell(&tt, "%.6f", r->to_outcome_s);
+        else
+            text_cell(&tt, "-");
+        text_cell(&tt, "%s", r->schedule == SS_SCHEDULE_NONE ? "-" : ss_schedule_name(r->schedule));
+        text_cell(&tt, "%s", ss_attempt_row_outcome(r));
+        if (r->outcome_frame)
+            text_cell(&tt, "%u", r->outcome_frame);
+        else
+            text_cell(&tt, "-");
+        text_cell(&tt, "%u", r->first_frame);
+    }
+    g_ptr_array_unref(sorted);
+    text_table_print(&tt, out);
+    g_ptr_array_unref(tt.cells);
+
+    g_string_append(out, "\nBy destination\n");
+    text_table dt = { G_N_ELEMENTS(dest_headers), dest_headers, dest_right, g_ptr_array_new_with_free_func(g_free) };
+    GArray *dest = ss_attempt_table_destinations(t);
+    for (guint i = 0; i < dest->len; i++) {
+        const ss_destination_row *d = &g_array_index(dest, ss_destination_row, i);
+        ss_format_endpoint(&d->addr, d->port, server, sizeof server);
+        text_cell(&dt, "%s", server);
+        text_cell(&dt, "%u", d->attempts);
+        text_cell(&dt, "%u", d->answered);
+        text_cell(&dt, "%u", d->refused);
+        text_cell(&dt, "%u", d->unanswered);
+        text_cell(&dt, "%u", d->superseded);
+    }
+    g_array_unref(dest);
+    text_table_print(&dt, out);
+    g_ptr_array_unref(dt.cells);
+    g_string_append(out, rule);
+}

@@ -1,0 +1,84 @@
+/* attempt_table.h - the connection-attempts table: one row per attempt,
+ * failures first, and a summary by destination
+ *
+ * Fed from the tap (one call per frame that belongs to an attempt), read by
+ * the statistics layer (stats.c) for tshark's -z output and the GUI dialog.
+ * Plain C and GLib: no epan types.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_ATTEMPT_TABLE_H
+#define SYNSIGHT_ATTEMPT_TABLE_H
+
+#include <glib.h>
+
+#include "attempts.h"
+
+/* Where a row sorts: failures first, then what merely looks odd. */
+typedef enum ss_attempt_class {
+    SS_CLASS_FAILED = 0,        /* refused, or never answered */
+    SS_CLASS_SUPERSEDED,        /* the client gave up and started a new attempt */
+    SS_CLASS_ANSWERED_LATE,     /* answered after SYN retransmissions */
+    SS_CLASS_ANSWERED,          /* answered at the first SYN */
+} ss_attempt_class;
+
+/* One attempt as the table shows it: a copy, refreshed from the attempt on
+ * every frame of it the tap delivers. */
+typedef struct ss_attempt_row {
+    ss_tuple tuple;             /* client -> server */
+    uint32_t first_frame;       /* the attempt's first SYN: the row's identity */
+    double   first_syn_s;       /* seconds since the first frame of the capture */
+    uint32_t syn_count;
+    ss_schedule schedule;
+    ss_outcome outcome;         /* SS_OUTCOME_OPEN reads "unanswered" */
+    uint32_t outcome_frame;     /* 0: none (unanswered) */
+    double   to_outcome_s;      /* first SYN to outcome frame; < 0 when not known */
+} ss_attempt_row;
+
+typedef struct ss_destination_row {
+    ss_addr  addr;
+    uint16_t port;
+    uint32_t attempts;
+    uint32_t answered;
+    uint32_t refused;
+    uint32_t unanswered;
+    uint32_t superseded;
+} ss_destination_row;
+
+typedef struct ss_attempt_table ss_attempt_table;
+
+ss_attempt_table *ss_attempt_table_new(void);
+void ss_attempt_table_free(ss_attempt_table *t);
+void ss_attempt_table_reset(ss_attempt_table *t);
+
+/* Adds or refreshes the row of attempt a. capture_start_ns is the time of
+ * the capture's first frame. Returns the row (stable until reset). */
+const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_attempt *a, int64_t capture_start_ns);
+
+ss_attempt_class ss_attempt_row_class(const ss_attempt_row *r);
+
+/* One word per class, chosen to sort in class order as plain strings (the
+ * GUI sorts its first column that way): failed, given up, late, ok. */
+const char *ss_attempt_class_verdict(ss_attempt_class c);
+
+/* The row of the attempt whose first SYN is first_frame, or NULL. */
+const ss_attempt_row *ss_attempt_table_find(const ss_attempt_table *t, uint32_t first_frame);
+
+/* Outcome as the table words it ("unanswered" for an attempt still open). */
+const char *ss_attempt_row_outcome(const ss_attempt_row *r);
+
+/* The rows in table order: class, then first SYN frame. The array (not the
+ * rows) belongs to the caller: g_ptr_array_unref(). */
+GPtrArray *ss_attempt_table_sorted(const ss_attempt_table *t);
+
+/* One row per server address and port, those with the most failures
+ * first. The caller frees the array with g_array_unref(). */
+GArray *ss_attempt_table_destinations(const ss_attempt_table *t);
+
+/* How many rows. */
+guint ss_attempt_table_size(const ss_attempt_table *t);
+
+/* The table as text, for tshark -z synsight,attempts. filter may be NULL. */
+void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GString *out);
+
+#endif

@@ -1,0 +1,402 @@
+/* stats.c - statistics over the attempts: the "synsight" tap, the text table
+ * for tshark -z synsight,attempts[,filter], and two tables for Wireshark's
+ * Statistics menu (connection attempts; attempts by destination)
+ *
+ * Every view is fed by the same tap and the same model (attempt_table.c):
+ * the dissector queues, for each frame that belongs to an attempt, the
+ * attempt (and the attempt its first SYN superseded); a listener copies
+ * the attempt's current state into its rows. In a single pass the last
+ * frame of an attempt leaves its final state; in the GUI every frame
+ * already carries the final state.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+#include "attempt_table.h"
+
+static int synsight_tap = -1;
+
+typedef struct ss_tap_attempts {
+    const ss_attempt *attempt;
+    const ss_attempt *superseded;
+} ss_tap_attempts;
+
+void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res)
+{
+    if (!have_tap_listener(synsight_tap) || !res->attempt.attempt)
+        return;
+    ss_tap_attempts *t = wmem_new0(pinfo->pool, ss_tap_attempts);
+    t->attempt = res->attempt.attempt;
+    t->superseded = res->attempt.supersedes;
+    tap_queue_packet(synsight_tap, pinfo, t);
+}
+
+/* Times in the table count from the capture's first frame. */
+static int64_t capture_start_ns(const packet_info *pinfo)
+{
+    return ((int64_t)pinfo->abs_ts.secs - (int64_t)pinfo->rel_ts.secs) * SS_NS_PER_SEC +
+           ((int64_t)pinfo->abs_ts.nsecs - (int64_t)pinfo->rel_ts.nsecs);
+}
+
+/* Copies the attempts a tap record names into model; returns the rows
+ * touched (row[1] may be NULL). */
+static void model_update(ss_attempt_table *model, packet_info *pinfo, const ss_tap_attempts *t,
+                         const ss_attempt_row *row[2])
+{
+    int64_t start = capture_start_ns(pinfo);
+    row[0] = ss_attempt_table_update(model, t->attempt, start);
+    row[1] = t->superseded ? ss_attempt_table_update(model, t->superseded, start) : NULL;
+}
+
+/* --- tshark: -z synsight,attempts[,filter] ------------------------------ */
+
+#define ATTEMPTS_CLI "synsight,attempts"
+
+typedef struct attempts_cli {
+    ss_attempt_table *model;
+    char *filter;
+} attempts_cli;
+
+static void attempts_cli_reset(void *data) { ss_attempt_table_reset(((attempts_cli *)data)->model); }
+
+static tap_packet_status attempts_cli_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                             const void *record, tap_flags_t flags _U_)
+{
+    const ss_attempt_row *rows[2];
+    model_update(((attempts_cli *)data)->model, pinfo, record, rows);
+    return TAP_PACKET_REDRAW;
+}
+
+static void attempts_cli_draw(void *data)
+{
+    attempts_cli *cli = data;
+    GString *text = g_string_new(NULL);
+    ss_attempt_table_format(cli->model, cli->filter, text);
+    fputs(text->str, stdout);
+    g_string_free(text, TRUE);
+}
+
+static void attempts_cli_finish(void *data)
+{
+    attempts_cli *cli = data;
+    ss_attempt_table_free(cli->model);
+    g_free(cli->filter);
+    g_free(cli);
+}
+
+static void attempts_cli_init(const char *opt_arg, void *userdata _U_)
+{
+    const char *filter = NULL;
+    if (strncmp(opt_arg, ATTEMPTS_CLI ",", strlen(ATTEMPTS_CLI ",")) == 0)
+        filter = opt_arg + strlen(ATTEMPTS_CLI ",");
+    attempts_cli *cli = g_new0(attempts_cli, 1);
+    cli->model = ss_attempt_table_new();
+    cli->filter = g_strdup(filter);
+    GString *err = register_tap_listener("synsight", cli, filter, TL_REQUIRES_NOTHING, attempts_cli_reset,
+                                         attempts_cli_packet, attempts_cli_draw, attempts_cli_finish);
+    if (err) {
+        /* Reached only from the command line, as tshark's own -z tables do. */
+        fprintf(stderr, "tshark: -z " ATTEMPTS_CLI ": %s\n", err->str);
+        g_string_free(err, TRUE);
+        attempts_cli_finish(cli);
+        exit(1);
+    }
+}
+
+/* --- the Statistics menu ------------------------------------------------ */
+
+/* A GUI table keeps its model and, per key, the row it put in the table;
+ * both are emptied whenever Wireshark resets or re-initialises the table. */
+typedef struct gui_table {
+    ss_attempt_table *model;
+    GHashTable *row_of;         /* key -> row index + 1 */
+} gui_table;
+
+static gui_table attempts_gui, destinations_gui;
+
+static void gui_table_clear(gui_table *g)
+{
+    if (!g->model) {
+        g->model = ss_attempt_table_new();
+        g->row_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    ss_attempt_table_reset(g->model);
+    g_hash_table_remove_all(g->row_of);
+}
+
+static void free_cell(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *cell)
+{
+    if (cell->type == TABLE_ITEM_STRING) {
+        g_free((char *)cell->value.string_value);
+        cell->value.string_value = NULL;
+    }
+}
+
+/* Empties a table: its rows come and go with the capture. */
+static void drop_rows(stat_tap_table *table)
+{
+    for (guint r = 0; r < table->num_elements; r++) {
+        for (guint c = 0; c < table->num_fields; c++)
+            free_cell(table, r, c, &table->elements[r][c]);
+        g_free(table->elements[r]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+}
+
+static stat_tap_table *gui_init_table(stat_tap_table_ui *ui, const char *title, gui_table *g)
+{
+    gui_table_clear(g);
+    stat_tap_table *table = stat_tap_find_table(ui, title);
+    if (table) {
+        drop_rows(table);
+        return table;
+    }
+    table = stat_tap_init_table(title, (int)ui->nfields, 0, NULL);
+    stat_tap_add_table(ui, table);
+    return table;
+}
+
+/* The row for key, created empty when new. */
+static stat_tap_table_item_type *gui_row(gui_table *g, stat_tap_table *table, const char *key)
+{
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(g->row_of, key));
+    if (!at) {
+        at = table->num_elements + 1;
+        stat_tap_table_item_type *blank = g_new0(stat_tap_table_item_type, table->num_fields);
+        stat_tap_init_table_row(table, at - 1, table->num_fields, blank);
+        g_free(blank);
+        g_hash_table_insert(g->row_of, g_strdup(key), GUINT_TO_POINTER(at));
+    }
+    return stat_tap_get_field_data(table, at - 1, 0);
+}
+
+static void set_string(stat_tap_table_item_type *cell, const char *s)
+{
+    if (cell->type == TABLE_ITEM_STRING)
+        g_free((char *)cell->value.string_value);
+    cell->type = TABLE_ITEM_STRING;
+    cell->value.string_value = g_strdup(s);
+}
+
+static void set_uint(stat_tap_table_item_type *cell, guint v)
+{
+    free_cell(NULL, 0, 0, cell);
+    cell->type = TABLE_ITEM_UINT;
+    cell->value.uint_value = v;
+}
+
+static void set_float(stat_tap_table_item_type *cell, double v)
+{
+    free_cell(NULL, 0, 0, cell);
+    cell->type = TABLE_ITEM_FLOAT;
+    cell->value.float_value = v;
+}
+
+/* An unknown value: blank in the dialog. */
+static void set_none(stat_tap_table_item_type *cell)
+{
+    free_cell(NULL, 0, 0, cell);
+    cell->type = TABLE_ITEM_NONE;
+}
+
+static stat_tap_table *first_table(stat_tap_table_ui *ui)
+{
+    return ui->tables && ui->tables->len ? g_array_index(ui->tables, stat_tap_table *, 0) : NULL;
+}
+
+/* Connection attempts: the same columns as the text table. */
+enum {
+    COL_VERDICT, COL_CLIENT, COL_SERVER, COL_SYNS, COL_FIRST_SYN, COL_TO_OUTCOME, COL_SCHEDULE, COL_OUTCOME,
+    COL_OUTCOME_FRAME, COL_FIRST_FRAME, ATTEMPT_COLS
+};
+
+static stat_tap_table_item attempt_columns[ATTEMPT_COLS] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Verdict", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "SYNs", "%u" },
+    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "First SYN (s)", "%.6f" },
+    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "To outcome (s)", "%.6f" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Schedule", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Outcome frame", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First SYN frame", "%u" },
+};
+
+#define ATTEMPTS_TITLE "Connection attempts"
+
+static void attempts_gui_init(stat_tap_table_ui *ui) { gui_init_table(ui, ATTEMPTS_TITLE, &attempts_gui); }
+
+static void attempts_gui_reset(stat_tap_table *table)
+{
+    gui_table_clear(&attempts_gui);
+    drop_rows(table);
+}
+
+static void attempts_gui_show(stat_tap_table *table, const ss_attempt_row *r)
+{
+    char key[16], client[80], server[80];
+    snprintf(key, sizeof key, "%u", r->first_frame);
+    stat_tap_table_item_type *cells = gui_row(&attempts_gui, table, key);
+    ss_format_endpoint(&r->tuple.src, r->tuple.sport, client, sizeof client);
+    ss_format_endpoint(&r->tuple.dst, r->tuple.dport, server, sizeof server);
+    set_string(&cells[COL_VERDICT], ss_attempt_class_verdict(ss_attempt_row_class(r)));
+    set_string(&cells[COL_CLIENT], client);
+    set_string(&cells[COL_SERVER], server);
+    set_uint(&cells[COL_SYNS], r->syn_count);
+    set_float(&cells[COL_FIRST_SYN], r->first_syn_s);
+    if (r->to_outcome_s >= 0)
+        set_float(&cells[COL_TO_OUTCOME], r->to_outcome_s);
+    else
+        set_none(&cells[COL_TO_OUTCOME]);
+    set_string(&cells[COL_SCHEDULE], r->schedule == SS_SCHEDULE_NONE ? "" : ss_schedule_name(r->schedule));
+    set_string(&cells[COL_OUTCOME], ss_attempt_row_outcome(r));
+    if (r->outcome_frame)
+        set_uint(&cells[COL_OUTCOME_FRAME], r->outcome_frame);
+    else
+        set_none(&cells[COL_OUTCOME_FRAME]);
+    set_uint(&cells[COL_FIRST_FRAME], r->first_frame);
+}
+
+static tap_packet_status attempts_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                             const void *record, tap_flags_t flags _U_)
+{
+    stat_tap_table *table = first_table(((stat_data_t *)data)->stat_tap_data);
+    if (!table || !attempts_gui.model)
+        return TAP_PACKET_DONT_REDRAW;
+    const ss_attempt_row *rows[2];
+    model_update(attempts_gui.model, pinfo, record, rows);
+    for (int i = 0; i < 2; i++)
+        if (rows[i])
+            attempts_gui_show(table, rows[i]);
+    return TAP_PACKET_REDRAW;
+}
+
+/* Attempts by destination. */
+enum { COL_DESTINATION, COL_ATTEMPTS, COL_ANSWERED, COL_REFUSED, COL_UNANSWERED, COL_SUPERSEDED, DEST_COLS };
+
+static stat_tap_table_item destination_columns[DEST_COLS] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Destination", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Attempts", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Answered", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Refused", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Unanswered", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Superseded", "%u" },
+};
+
+#define DESTINATIONS_TITLE "Attempts by destination"
+
+static void destinations_gui_init(stat_tap_table_ui *ui) { gui_init_table(ui, DESTINATIONS_TITLE, &destinations_gui); }
+
+static void destinations_gui_reset(stat_tap_table *table)
+{
+    gui_table_clear(&destinations_gui);
+    drop_rows(table);
+}
+
+static int outcome_column(ss_outcome o)
+{
+    switch (o) {
+    case SS_OUTCOME_ANSWERED: return COL_ANSWERED;
+    case SS_OUTCOME_REFUSED_RST:
+    case SS_OUTCOME_REFUSED_ICMP: return COL_REFUSED;
+    case SS_OUTCOME_SUPERSEDED: return COL_SUPERSEDED;
+    case SS_OUTCOME_OPEN: break;
+    }
+    return COL_UNANSWERED;
+}
+
+/* Moves one attempt's count from the column of its old outcome (when it
+ * had a row already) to the column of its new one. */
+static void destinations_gui_count(stat_tap_table *table, const ss_attempt *a, int64_t start)
+{
+    if (!a || !a->syn_count)
+        return;
+    const ss_attempt_row *old = ss_attempt_table_find(destinations_gui.model, a->syns[0].frame);
+    bool seen = old != NULL;
+    ss_outcome was = seen ? old->outcome : SS_OUTCOME_OPEN;
+    const ss_attempt_row *r = ss_attempt_table_update(destinations_gui.model, a, start);
+    char server[80];
+    ss_format_endpoint(&r->tuple.dst, r->tuple.dport, server, sizeof server);
+    stat_tap_table_item_type *cells = gui_row(&destinations_gui, table, server);
+    if (cells[COL_DESTINATION].type != TABLE_ITEM_STRING) {
+        set_string(&cells[COL_DESTINATION], server);
+        for (int c = COL_ATTEMPTS; c < DEST_COLS; c++)
+            set_uint(&cells[c], 0);
+    }
+    if (seen) {
+        cells[outcome_column(was)].value.uint_value--;
+    } else {
+        cells[COL_ATTEMPTS].value.uint_value++;
+    }
+    cells[outcome_column(r->outcome)].value.uint_value++;
+}
+
+static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                                 const void *record, tap_flags_t flags _U_)
+{
+    stat_tap_table *table = first_table(((stat_data_t *)data)->stat_tap_data);
+    if (!table || !destinations_gui.model)
+        return TAP_PACKET_DONT_REDRAW;
+    const ss_tap_attempts *t = record;
+    int64_t start = capture_start_ns(pinfo);
+    destinations_gui_count(table, t->attempt, start);
+    destinations_gui_count(table, t->superseded, start);
+    return TAP_PACKET_REDRAW;
+}
+
+void ss_stats_register(void)
+{
+    static tap_param filter_param[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
+    static stat_tap_ui attempts_text = {
+        .group = REGISTER_STAT_GROUP_GENERIC,
+        .title = "SYN Sight connection attempts",
+        .cli_string = ATTEMPTS_CLI,
+        .tap_init_cb = attempts_cli_init,
+        .nparams = G_N_ELEMENTS(filter_param),
+        .params = filter_param,
+    };
+    static stat_tap_table_ui attempts_table = {
+        .group = REGISTER_STAT_GROUP_GENERIC,
+        .title = "SYN Sight Connection Attempts",
+        .tap_name = "synsight",
+        .cli_string = "synsight,attempt_table",
+        .stat_tap_init_cb = attempts_gui_init,
+        .packet_func = attempts_gui_packet,
+        .stat_tap_reset_table_cb = attempts_gui_reset,
+        .stat_tap_free_table_item_cb = free_cell,
+        .nfields = G_N_ELEMENTS(attempt_columns),
+        .fields = attempt_columns,
+        .nparams = G_N_ELEMENTS(filter_param),
+        .params = filter_param,
+    };
+    static stat_tap_table_ui destinations_table = {
+        .group = REGISTER_STAT_GROUP_GENERIC,
+        .title = "SYN Sight Attempts by Destination",
+        .tap_name = "synsight",
+        .cli_string = "synsight,destination_table",
+        .stat_tap_init_cb = destinations_gui_init,
+        .packet_func = destinations_gui_packet,
+        .stat_tap_reset_table_cb = destinations_gui_reset,
+        .stat_tap_free_table_item_cb = free_cell,
+        .nfields = G_N_ELEMENTS(destination_columns),
+        .fields = destination_columns,
+        .nparams = G_N_ELEMENTS(filter_param),
+        .params = filter_param,
+    };
+
+    synsight_tap = register_tap("synsight");
+    register_stat_tap_ui(&attempts_text, NULL);
+    register_stat_tap_table_ui(&attempts_table);
+    register_stat_tap_table_ui(&destinations_table);
+}

@@ -1,0 +1,19 @@
+/* stats.h - the output layer's statistics: the "synsight" tap, tshark's
+ * -z synsight,attempts and the Statistics menu tables
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYNSIGHT_STATS_H
+#define SYNSIGHT_STATS_H
+
+#include <epan/packet.h>
+
+#include "analysis.h"
+
+/* Registers the tap and the statistics (from the protocol registration). */
+void ss_stats_register(void);
+
+/* Hands a frame's attempt picture to the tap listeners, if there are any. */
+void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res);
+
+#endif

@@ -1,0 +1,141 @@
+/* test_attempt_table.c - the connection-attempts table: rows refreshed in
+ * place, failures first, destination summary, text layout
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "attempt_table.h"
+
+#include "check.h"
+#include "fixtures.h"
+
+#define MS (SS_NS_PER_SEC / 1000)
+#define START (INT64_C(1700000000) * SS_NS_PER_SEC)
+
+typedef struct feeder {
+    ss_attempts *attempts;
+    ss_attempt_table *table;
+} feeder;
+
+/* Feeds a segment and, like the tap, refreshes the table from its note. */
+static void feed(feeder *f, uint32_t frame, int64_t ms, ss_tuple t, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+    ss_segment s = test_tcp(frame, START + ms * MS, t, flags, seq, ack);
+    ss_attempt_note n;
+    ss_attempts_add_tcp(f->attempts, &s, &n);
+    if (n.attempt)
+        ss_attempt_table_update(f->table, n.attempt, START);
+    if (n.supersedes)
+        ss_attempt_table_update(f->table, n.supersedes, START);
+}
+
+static void test_rows_follow_the_attempts(void)
+{
+    feeder f = { ss_attempts_new(), ss_attempt_table_new() };
+    ss_tuple ok = test_tuple(1, 1000, 2, 80), blocked = test_tuple(1, 1001, 2, 49667);
+    ss_tuple refused = test_tuple(1, 1002, 3, 25), reused = test_tuple(1, 1003, 2, 80);
+
+    feed(&f, 1, 0, ok, SS_TCP_SYN, 100, 0);
+    feed(&f, 2, 1, ss_tuple_reverse(&ok), SS_TCP_SYN | SS_TCP_ACK, 900, 101);
+    feed(&f, 3, 10, blocked, SS_TCP_SYN, 200, 0);
+    feed(&f, 4, 1010, blocked, SS_TCP_SYN, 200, 0);
+    feed(&f, 5, 1020, refused, SS_TCP_SYN, 300, 0);
+    feed(&f, 6, 1021, ss_tuple_reverse(&refused), SS_TCP_RST | SS_TCP_ACK, 0, 301);
+    feed(&f, 7, 2000, reused, SS_TCP_SYN, 400, 0);
+    feed(&f, 8, 3000, reused, SS_TCP_SYN, 400, 0);
+    feed(&f, 9, 4000, reused, SS_TCP_SYN, 500, 0);      /* new ISN: the first attempt is superseded */
+    feed(&f, 10, 5000, reused, SS_TCP_SYN, 500, 0);
+    feed(&f, 11, 5001, ss_tuple_reverse(&reused), SS_TCP_SYN | SS_TCP_ACK, 901, 501);
+
+    CHECK_EQ_INT(ss_attempt_table_size(f.table), 5);
+    const ss_attempt_row *r = ss_attempt_table_find(f.table, 3);
+    CHECK(r != NULL);
+    CHECK_EQ_INT(r->syn_count, 2);
+    CHECK_EQ_INT(r->outcome, SS_OUTCOME_OPEN);
+    CHECK_EQ_STR(ss_attempt_row_outcome(r), "unanswered");
+    CHECK_EQ_INT(r->outcome_frame, 0);
+    CHECK(r->to_outcome_s < 0);
+    CHECK(fabs(r->first_syn_s - 0.010) < 1e-9);
+
+    r = ss_attempt_table_find(f.table, 7);
+    CHECK_EQ_INT(r->outcome, SS_OUTCOME_SUPERSEDED);
+    CHECK_EQ_INT(r->outcome_frame, 9);
+    CHECK_EQ_INT(ss_attempt_row_class(r), SS_CLASS_SUPERSEDED);
+
+    r = ss_attempt_table_find(f.table, 9);
+    CHECK_EQ_INT(r->outcome, SS_OUTCOME_ANSWERED);
+    CHECK_EQ_INT(r->outcome_frame, 11);
+    CHECK(fabs(r->to_outcome_s - 1.001) < 1e-9);
+    CHECK_EQ_INT(ss_attempt_row_class(r), SS_CLASS_ANSWERED_LATE);
+
+    r = ss_attempt_table_find(f.table, 5);
+    CHECK_EQ_INT(r->outcome, SS_OUTCOME_REFUSED_RST);
+    CHECK_EQ_INT(r->outcome_frame, 6);
+
+    /* failures first (by first SYN), then given up, late, ok */
+    GPtrArray *sorted = ss_attempt_table_sorted(f.table);
+    uint32_t order[5];
+    for (guint i = 0; i < sorted->len && i < 5; i++)
+        order[i] = ((const ss_attempt_row *)g_ptr_array_index(sorted, i))->first_frame;
+    CHECK_EQ_INT(sorted->len, 5);
+    CHECK_EQ_INT(order[0], 3);
+    CHECK_EQ_INT(order[1], 5);
+    CHECK_EQ_INT(order[2], 7);
+    CHECK_EQ_INT(order[3], 9);
+    CHECK_EQ_INT(order[4], 1);
+    g_ptr_array_unref(sorted);
+
+    /* by destination: the one with a failure first */
+    GArray *dest = ss_attempt_table_destinations(f.table);
+    CHECK_EQ_INT(dest->len, 3);
+    const ss_destination_row *d = &g_array_index(dest, ss_destination_row, 0);
+    CHECK_EQ_INT(d->port, 49667);       /* one failure each: 10.0.0.2 before 10.0.0.3 */
+    CHECK_EQ_INT(d->unanswered, 1);
+    d = &g_array_index(dest, ss_destination_row, 1);
+    CHECK_EQ_INT(d->port, 25);
+    CHECK_EQ_INT(d->refused, 1);
+    d = &g_array_index(dest, ss_destination_row, 2);
+    CHECK_EQ_INT(d->port, 80);
+    CHECK_EQ_INT(d->attempts, 3);
+    CHECK_EQ_INT(d->answered, 2);
+    CHECK_EQ_INT(d->superseded, 1);
+    g_array_unref(dest);
+
+    GString *text = g_string_new(NULL);
+    ss_attempt_table_format(f.table, "tcp", text);
+    CHECK(strstr(text->str, "Filter: tcp\nAttempts: 5\n") != NULL);
+    CHECK(strstr(text->str,
+                 "Verdict   Client         Server          SYNs  First SYN (s)  To outcome (s)  Schedule  Outcome      "
+                 "Outcome frame  First SYN frame\n"
+                 "failed    10.0.0.1:1001  10.0.0.2:49667     2       0.010000               -  -         unanswered   "
+                 "            -                3\n"
+                 "failed    10.0.0.1:1002  10.0.0.3:25        1       1.020000        0.001000  -         refused-rst  "
+                 "            6                5\n"
+                 "given up  10.0.0.1:1003  10.0.0.2:80        2       2.000000               -  -         superseded   "
+                 "            9                7\n") != NULL);
+    CHECK(strstr(text->str, "Destination     Attempts  Answered  Refused  Unanswered  Superseded\n"
+                            "10.0.0.2:49667         1         0        0           1           0\n"
+                            "10.0.0.3:25            1         0        1           0           0\n"
+                            "10.0.0.2:80            3         2        0           0           1\n") != NULL);
+    g_string_free(text, TRUE);
+
+    /* a reset empties the table (a file reloaded) */
+    ss_attempt_table_reset(f.table);
+    CHECK_EQ_INT(ss_attempt_table_size(f.table), 0);
+    CHECK(ss_attempt_table_find(f.table, 3) == NULL);
+
+    ss_attempt_table_free(f.table);
+    ss_attempts_free(f.attempts);
+}
+
+static void test_verdict_words_sort_in_class_order(void)
+{
+    for (int c = SS_CLASS_FAILED; c < SS_CLASS_ANSWERED; c++)
+        CHECK(strcmp(ss_attempt_class_verdict(c), ss_attempt_class_verdict(c + 1)) < 0);
+}
+
+int main(void)
+{
+    RUN(test_rows_follow_the_attempts);
+    RUN(test_verdict_words_sort_in_class_order);
+    return check_report();
+}
