@@ -9,6 +9,7 @@
     tshark_check.py table NAME                 # -z synsight,attempts == tests/expected/NAME.attempts.txt,
                                                # and agrees with Wireshark's own TCP fields
     tshark_check.py table-options              # the table's filter argument, bad filters, the GUI tables
+    tshark_check.py annotate                   # synsight-annotate: comments, idempotence, refusals
     tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
 
 MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
@@ -19,6 +20,7 @@ Every check first proves the plugin is loaded: none can pass without it.
 """
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -110,6 +112,11 @@ class Tshark:
         if problem or (p.returncode != 0 and not foreign_leak):
             raise SystemExit(f"tshark {' '.join(args)} failed ({p.returncode}):\n{problem or p.stderr}")
         return p.stdout
+
+    def command(self, argv, **env):
+        """argv as the unprivileged test user, with the plugin's environment."""
+        full = dict(self.env, **env)
+        return self.prefix + ["env", "-i"] + [f"{k}={v}" for k, v in full.items()] + list(argv)
 
     def run_unchecked(self, *args, timeout=300):
         """Runs tshark on input that may be damaged: a non-zero exit is fine
@@ -546,13 +553,140 @@ def check_table_options(ts):
     print("filter argument, bad filter and the GUI tables: as expected")
 
 
+# --- synsight-annotate ---------------------------------------------------
+
+ANNOTATE = os.path.join(ROOT, "scripts", "synsight-annotate")
+
+
+def frame_comments(ts, path):
+    out = ts.run("-r", path, "-Y", "frame.comment", "-T", "json", "-e", "frame.number", "-e", "frame.comment")
+    return {int(p["_source"]["layers"]["frame.number"][0]): p["_source"]["layers"]["frame.comment"]
+            for p in json.loads(out or "[]")}
+
+
+def expected_comments(name):
+    """The comment each flagged frame must get: its expert sentences from the
+    hand-checked expected file, in tree order."""
+    with open(expected_path(name, "final")) as f:
+        frames = load_frames(f.read())
+    want = {}
+    for frame, fields in frames.items():
+        sentences = [v for k, v in fields if k.startswith("expert.")]
+        if sentences:
+            want[frame] = "synsight: " + " | ".join(sentences)
+    return want
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check_annotate(ts):
+    work = os.path.join(ts.dir, "annotate")
+    os.makedirs(work)
+    os.chmod(work, 0o777)
+
+    def annotate(*args, **env):
+        # the system python: the test user may not reach the one running this
+        python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+        return subprocess.run(ts.command([python, ANNOTATE, *args], **env), capture_output=True, text=True)
+
+    def editcap(*args):
+        p = subprocess.run(ts.command(["editcap", *args]), capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+
+    # IN: a real capture a colleague already commented (frame 1, and frame 9,
+    # which synsight flags too), in pcapng.
+    name = "syn-drop-linear"
+    src = os.path.join(work, "in.pcapng")
+    editcap("-a", "1:first look, by Ann", "-a", "9:retry? (Bob)", ts.capture(name), src)
+    before = sha256(src)
+    want = expected_comments(name)
+    assert len(want) == 11, want
+
+    out1 = os.path.join(work, "out1.pcapng")
+    p = annotate(src, out1)
+    assert p.returncode == 0, p.stderr
+    got = frame_comments(ts, out1)
+    expect = {f: [c] for f, c in want.items()}
+    expect[1] = ["first look, by Ann"]
+    expect[9] = ["retry? (Bob)", want[9]]
+    assert got == expect, (got, expect)
+    assert sha256(src) == before, "IN was modified"
+
+    # idempotent: annotating the annotated file changes no comment
+    out2 = os.path.join(work, "out2.pcapng")
+    p = annotate(out1, out2)
+    assert p.returncode == 0 and "0 comment(s) added" in p.stdout, (p.stdout, p.stderr)
+    assert frame_comments(ts, out2) == expect
+
+    # OUT exists: refused, untouched; --force replaces it
+    stamp = sha256(out2)
+    p = annotate(src, out2)
+    assert p.returncode == 1 and "exists" in p.stderr and "--force" in p.stderr, p.stderr
+    assert sha256(out2) == stamp
+    p = annotate("--force", src, out2)
+    assert p.returncode == 0, p.stderr
+    assert frame_comments(ts, out2) == expect
+    p = annotate(src, src)
+    assert p.returncode == 1 and "never modifies" in p.stderr and sha256(src) == before, p.stderr
+
+    # a pcap IN gives a pcapng OUT with the same findings
+    out3 = os.path.join(work, "hostile.pcapng")
+    p = annotate(ts.capture("synthetic-hostile"), out3)
+    assert p.returncode == 0, p.stderr
+    with open(out3, "rb") as f:
+        assert f.read(4) == b"\x0a\x0d\x0d\x0a", "OUT is not pcapng"
+    assert frame_comments(ts, out3) == {f: [c] for f, c in expected_comments("synthetic-hostile").items()}
+
+    # damaged IN: a clear error, no OUT, no temporary file left behind
+    with open(ts.capture(name), "rb") as f:
+        data = f.read()
+    for label, content, message in (("cut", data[:len(data) * 2 // 3], "cut short"),
+                                    ("garbage", b"not a capture\n" * 10, "isn't a capture file")):
+        bad = os.path.join(work, label + ".pcapng")
+        with open(bad, "wb") as f:
+            f.write(content)
+        os.chmod(bad, 0o644)
+        target = os.path.join(work, label + "-out.pcapng")
+        p = annotate(bad, target)
+        assert p.returncode == 1 and message in p.stderr and "error" in p.stderr, (label, p.returncode, p.stderr)
+        assert not os.path.exists(target), label
+    assert sorted(os.listdir(work)) == ["cut.pcapng", "garbage.pcapng", "hostile.pcapng", "in.pcapng",
+                                        "out1.pcapng", "out2.pcapng"], os.listdir(work)
+
+    # without the plugin: says so, writes nothing
+    empty = os.path.join(work, "no-plugins")
+    os.makedirs(empty)
+    target = os.path.join(work, "no-plugin-out.pcapng")
+    p = annotate(src, target, WIRESHARK_PLUGIN_DIR=empty)
+    assert p.returncode == 1 and "does not load the synsight plugin" in p.stderr, p.stderr
+    assert not os.path.exists(target)
+
+    # a synsight comment that no longer matches the findings: replaced where
+    # editcap can drop comments (>= 4.2), kept with a warning where it cannot
+    stale_in = os.path.join(work, "stale.pcapng")
+    editcap("-a", "5:synsight: an older finding", src, stale_in)
+    target = os.path.join(work, "stale-out.pcapng")
+    p = annotate(stale_in, target)
+    assert p.returncode == 0, p.stderr
+    help_text = subprocess.run(["editcap", "-h"], capture_output=True, text=True)
+    if "--discard-packet-comments" in help_text.stdout + help_text.stderr:
+        assert frame_comments(ts, target) == expect, frame_comments(ts, target)
+    else:
+        assert "older synsight comment" in p.stderr, p.stderr
+        assert frame_comments(ts, target) == {**expect, 5: ["synsight: an older finding", want[5]]}
+    print(f"synsight-annotate: {len(want)} frames commented, idempotent, input kept, bad input refused")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--plugin", required=True)
     p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
     p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
     p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "window", "table",
-                                          "table-options", "update"])
+                                          "table-options", "annotate", "update"])
     p.add_argument("args", nargs="*")
     a = p.parse_args()
     ts = Tshark(a.plugin, a.ws_version, a.preload or None)
@@ -572,6 +706,8 @@ def main():
             check_table(ts, a.args[0])
         elif a.what == "table-options":
             check_table_options(ts)
+        elif a.what == "annotate":
+            check_annotate(ts)
         elif a.what == "update":
             os.makedirs(EXPECTED, exist_ok=True)
             for name in a.args:
