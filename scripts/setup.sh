@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Installs what synsight needs to build and test, from Debian/Ubuntu packages.
 # Runs apt-get only for what is missing; needs root or sudo for that step.
+#
+#   scripts/setup.sh          build, install and tshark
+#   scripts/setup.sh --gui    also the Wireshark GUI and what the GUI test
+#                             drives it with (Xvfb, xdotool, ImageMagick)
 set -euo pipefail
 
 packages=(cmake make gcc pkg-config wireshark-dev libglib2.0-dev tshark python3 util-linux)
+if [ "${1:-}" = "--gui" ]; then
+  packages+=(wireshark-qt xvfb xdotool imagemagick fonts-dejavu-core)
+fi
 # the cross-version suites (tests/versions) build chroots; they run as root only
 [ "$(id -u)" -eq 0 ] && packages+=(debootstrap)
 missing=()

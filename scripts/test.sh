@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
+scripts/setup.sh --gui
 build=${BUILD_DIR:-build-test}
 other=${SYNSIGHT_OTHER_VERSIONS:-$([ "$(id -u)" -eq 0 ] && echo ON || echo OFF)}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYNSIGHT_WERROR=ON -DSYNSIGHT_SANITIZE=ON \

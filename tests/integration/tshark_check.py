@@ -10,6 +10,7 @@
                                                # and agrees with Wireshark's own TCP fields
     tshark_check.py table-options              # the table's filter argument, bad filters, the GUI tables
     tshark_check.py annotate                   # synsight-annotate: comments, idempotence, refusals
+    tshark_check.py coloring                   # docs/synsight.colorfilters: each rule's filter marks the right frames
     tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
 
 MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
@@ -680,13 +681,62 @@ def check_annotate(ts):
     print(f"synsight-annotate: {len(want)} frames commented, idempotent, input kept, bad input refused")
 
 
+# --- docs/synsight.colorfilters --------------------------------------------
+
+COLORFILTERS = os.path.join(ROOT, "docs", "synsight.colorfilters")
+
+# For each rule, which frames of the expected (hand-checked, two-pass)
+# output it must color: a predicate over a frame's synsight fields.
+COLOR_RULES = {
+    "synsight: connection refused (RST or ICMP)":
+        lambda f: f.get("synsight.refusal.proto") == "tcp" or f.get("synsight.outcome", "").startswith("refused"),
+    "synsight: SYN never answered": lambda f: f.get("synsight.outcome") == "unanswered",
+    "synsight: window misread (scale unknown, apparent overrun)": lambda f: "synsight.window.overrun" in f,
+    "synsight: UDP port unreachable": lambda f: f.get("synsight.refusal.proto") == "udp",
+    "synsight: SYN retransmission": lambda f: "synsight.syn.retry" in f,
+}
+COLOR_CAPTURES = ["syn-drop-linear", "syn-refused-icmp-midway", "tcp-reset", "icmpv6-port-unreachable",
+                  "udp-closed-port", "window-upload-large-shift", "ordinary-connection"]
+
+
+def parse_colorfilters(path):
+    rules = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            m = re.fullmatch(r"@([^@]+)@([^@]+)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]", line)
+            assert m, ("not a Wireshark coloring rule", line)
+            assert all(0 <= int(v) <= 65535 for v in m.groups()[2:]), line
+            rules.append((m.group(1), m.group(2)))
+    return rules
+
+
+def check_coloring(ts):
+    rules = parse_colorfilters(COLORFILTERS)
+    assert [name for name, _ in rules] == list(COLOR_RULES), [name for name, _ in rules]
+    hits = defaultdict(int)
+    for name in COLOR_CAPTURES:
+        with open(expected_path(name, "final")) as f:
+            frames = {n: dict(fields) for n, fields in load_frames(f.read()).items()}
+        for rule, dfilter in rules:
+            out = ts.run("-2", "-r", ts.capture(name), "-Y", dfilter, "-T", "fields", "-e", "frame.number")
+            got = [int(n) for n in out.split()]
+            want = sorted(n for n, fields in frames.items() if COLOR_RULES[rule](fields))
+            assert got == want, (name, rule, got, want)
+            hits[rule] += len(got)
+    assert all(hits[r] for r in COLOR_RULES), ("a rule colors nothing in the bundled captures", dict(hits))
+    print("coloring rules:", ", ".join(f"{r.split(': ', 1)[1]} {n} frames" for r, n in hits.items()))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--plugin", required=True)
     p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
     p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
     p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "window", "table",
-                                          "table-options", "annotate", "update"])
+                                          "table-options", "annotate", "coloring", "update"])
     p.add_argument("args", nargs="*")
     a = p.parse_args()
     ts = Tshark(a.plugin, a.ws_version, a.preload or None)
@@ -708,6 +758,8 @@ def main():
             check_table_options(ts)
         elif a.what == "annotate":
             check_annotate(ts)
+        elif a.what == "coloring":
+            check_coloring(ts)
         elif a.what == "update":
             os.makedirs(EXPECTED, exist_ok=True)
             for name in a.args:

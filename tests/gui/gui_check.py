@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""The plugin inside the real Wireshark GUI, under Xvfb.
+
+    gui_check.py --plugin synsight.so --ws-version 4.0 [--preload ...] [--screenshots DIR]
+
+Starts Debian's Wireshark (Qt) as an unprivileged user with the plugin under
+test, and checks that:
+  - Wireshark registers synsight's statistics (its -z list names them);
+  - a capture opens, the display filter "synsight" is accepted (the filter
+    bar turns the "valid" colour), docs/synsight.colorfilters colors the
+    unanswered SYNs, and Wireshark is still running;
+  - the details pane of a SYN retry, Expert Information and the
+    connection-attempts table open;
+  - Wireshark then quits normally.
+It saves a screenshot of each view (into DIR, default the working directory;
+docs/images holds the committed ones: `cmake --build build --target
+update-screenshots`). Exits 77 (skipped) when wireshark, Xvfb, xdotool or
+ImageMagick is not installed.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CAPTURES = os.path.join(ROOT, "captures")
+NOBODY = 65534
+# Wireshark's default colours for a valid display filter, set explicitly.
+VALID_RGB, INVALID_RGB = "afffaf", "ffafaf"
+# docs/synsight.colorfilters: "SYN never answered" (45232,0,0 in 16 bits)
+UNANSWERED_RGB = "b00000"
+SIZE = (1280, 800)
+
+
+class Gui:
+    def __init__(self, plugin, ws_version, preload):
+        self.dir = tempfile.mkdtemp(prefix="synsight-gui-", dir="/tmp")
+        os.chmod(self.dir, 0o755)
+        epan = os.path.join(self.dir, "plugins", ws_version, "epan")
+        os.makedirs(epan)
+        shutil.copy(plugin, os.path.join(epan, "synsight.so"))
+        self.home = os.path.join(self.dir, "home")
+        self.runtime = os.path.join(self.dir, "runtime")
+        for d in (self.home, self.runtime):
+            os.makedirs(d, mode=0o700)
+        # docs/synsight.colorfilters as the user's coloring rules
+        profile = os.path.join(self.home, ".config", "wireshark")
+        os.makedirs(profile)
+        shutil.copy(os.path.join(ROOT, "docs", "synsight.colorfilters"), os.path.join(profile, "colorfilters"))
+        for d, _, files in os.walk(self.dir):
+            os.chmod(d, 0o755 if not d.startswith((self.home, self.runtime)) else 0o700)
+            for f in files:
+                os.chmod(os.path.join(d, f), 0o644)
+        if os.geteuid() == 0:
+            for top in (self.home, self.runtime):
+                for d, _, files in os.walk(top):
+                    for path in [d] + [os.path.join(d, f) for f in files]:
+                        os.chown(path, NOBODY, NOBODY)
+        self.xvfb = None
+        self.display = None
+        self.env = {"HOME": self.home, "XDG_RUNTIME_DIR": self.runtime, "WIRESHARK_PLUGIN_DIR": os.path.join(self.dir, "plugins"),
+                    "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "QT_QPA_PLATFORM": "xcb"}
+        if preload:
+            self.env["LD_PRELOAD"] = preload
+            # Qt's own allocations are not ours to judge: memory errors only.
+            self.env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
+            self.env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+        self.prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] if os.geteuid() == 0 else []
+
+    def start_x(self):
+        r, w = os.pipe()
+        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
+                                      "-nolisten", "tcp", "-ac"], pass_fds=(w,), stderr=subprocess.DEVNULL)
+        os.close(w)
+        with os.fdopen(r) as f:
+            self.display = ":" + f.readline().strip()
+        self.env["DISPLAY"] = self.display
+
+    def command(self, argv):
+        return self.prefix + ["env", "-i"] + [f"{k}={v}" for k, v in self.env.items()] + list(argv)
+
+    def capture(self, name):
+        dst = os.path.join(self.dir, name + ".pcapng")
+        shutil.copy(os.path.join(CAPTURES, name + ".pcapng"), dst)
+        os.chmod(dst, 0o644)
+        return dst
+
+    def x(self, *argv, check=True):
+        p = subprocess.run(list(argv), capture_output=True, text=True, env={"DISPLAY": self.display, "PATH": "/usr/bin:/bin"})
+        if check and p.returncode != 0:
+            raise SystemExit(f"{argv[0]} failed: {p.stderr}")
+        return p.stdout
+
+    def window(self, name, timeout=60):
+        """The id of the first visible window whose name matches name."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            out = self.x("xdotool", "search", "--onlyvisible", "--name", name, check=False).split()
+            if out:
+                return out[0]
+            time.sleep(0.5)
+        raise SystemExit(f"no window named {name!r} appeared within {timeout} s")
+
+    def keys(self, *keys):
+        """Key presses to the focused window (XTEST, as a keyboard would)."""
+        for k in keys:
+            self.x("xdotool", "key", "--clearmodifiers", k)
+            time.sleep(0.4)
+
+    def type(self, text):
+        self.x("xdotool", "type", "--delay", "40", text)
+
+    def click(self, x, y):
+        self.x("xdotool", "mousemove", "--sync", str(x), str(y), "click", "1")
+        time.sleep(0.5)
+
+    def yellow_rows(self, path, box):
+        """Screen y of the rows in box (x, y, w, h) drawn in the expert
+        "warning" yellow, top to bottom: where synsight's items are."""
+        x0, y0, w, h = box
+        txt = self.x("convert", path, "-crop", f"{w}x{h}+{x0}+{y0}", "+repage", "txt:-")
+        per_y = {}
+        for line in txt.splitlines()[1:]:
+            pos, _, rest = line.partition(":")
+            rgb = rest.split("(", 1)[1].split(")", 1)[0].split(",")[:3]
+            r, g, b = (int(float(c)) for c in rgb)
+            if r > 230 and g > 230 and b < 120:
+                y = int(pos.split(",")[1])
+                per_y[y] = per_y.get(y, 0) + 1
+        ys = sorted(y for y, n in per_y.items() if n > w // 3)
+        rows, start = [], None
+        for i, y in enumerate(ys):
+            if start is None:
+                start = y
+            if i + 1 == len(ys) or ys[i + 1] != y + 1:
+                rows.append(y0 + (start + y) // 2)
+                start = None
+        return rows
+
+    def focus(self, wid, resize=True):
+        if resize:
+            self.x("xdotool", "windowsize", wid, str(SIZE[0]), str(SIZE[1]), "windowmove", wid, "0", "0")
+        self.x("xdotool", "windowfocus", "--sync", wid, check=False)
+        time.sleep(1.5)
+
+    def shot(self, wid, path):
+        self.x("import", "-window", wid, path)
+        size = os.path.getsize(path)
+        colours = int(self.x("identify", "-format", "%k", path))
+        if size < 10_000 or colours < 16:
+            raise SystemExit(f"{path}: {size} bytes, {colours} colours: not a picture of a window")
+        return path
+
+    def count_colour(self, path, rgb):
+        hist = self.x("convert", path, "-format", "%c", "histogram:info:-")
+        return sum(int(line.split(":")[0]) for line in hist.splitlines() if f"#{rgb.upper()}" in line.upper())
+
+    def close(self):
+        if self.xvfb:
+            self.xvfb.terminate()
+            self.xvfb.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wireshark(gui, *args):
+    prefs = ["-o", f"gui.color_filter_bg.valid:{VALID_RGB}", "-o", f"gui.color_filter_bg.invalid:{INVALID_RGB}",
+             "-o", "gui.update.enabled:FALSE"]
+    return subprocess.Popen(gui.command(["wireshark", *prefs, *args]), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def quit_cleanly(gui, proc, wid, what):
+    if proc.poll() is not None:
+        raise SystemExit(f"{what}: Wireshark died ({proc.returncode}):\n{proc.stderr.read()[-3000:]}")
+    gui.focus(wid, resize=False)
+    gui.keys("ctrl+q")
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise SystemExit(f"{what}: Wireshark did not quit")
+    err = proc.stderr.read()
+    if proc.returncode != 0 or "runtime error" in err or "Sanitizer" in err:
+        raise SystemExit(f"{what}: Wireshark exited with {proc.returncode}:\n{err[-3000:]}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--plugin", required=True)
+    p.add_argument("--ws-version", required=True)
+    p.add_argument("--preload", default="")
+    p.add_argument("--screenshots", default=".")
+    a = p.parse_args()
+    missing = [t for t in ("wireshark", "Xvfb", "xdotool", "import", "convert", "identify") if not shutil.which(t)]
+    if missing:
+        print("skipped: not installed: " + " ".join(missing))
+        sys.exit(77)
+    os.makedirs(a.screenshots, exist_ok=True)
+    out = os.path.abspath(a.screenshots)
+    gui = Gui(a.plugin, a.ws_version, a.preload or None)
+    try:
+        gui.start_x()
+        # 1. Wireshark itself registered synsight's statistics.
+        z = subprocess.run(gui.command(["wireshark", "-z", "help"]), capture_output=True, text=True, timeout=120)
+        listed = [line.strip() for line in (z.stdout + z.stderr).splitlines() if "synsight" in line]
+        assert listed == ["synsight,attempt_table", "synsight,attempts", "synsight,destination_table"], \
+            ("Wireshark does not list synsight's statistics", z.stdout[-2000:], z.stderr[-2000:])
+
+        # 2. The packet list with the filter typed into the filter bar (after
+        # the file is read, so every frame is filtered on its final state).
+        cap = gui.capture("parallel-one-port-dropped")
+        proc = wireshark(gui, "-r", cap)
+        wid = gui.window("parallel-one-port-dropped")
+        gui.focus(wid)
+        gui.keys("ctrl+slash")
+        gui.type("synsight")
+        gui.keys("Return")
+        time.sleep(2)
+        shot = gui.shot(wid, os.path.join(out, "packet-list.png"))
+        valid, invalid = gui.count_colour(shot, VALID_RGB), gui.count_colour(shot, INVALID_RGB)
+        assert valid > 2000 and invalid == 0, ("the filter bar does not show 'synsight' as valid", valid, invalid)
+        colored = gui.count_colour(shot, UNANSWERED_RGB)
+        assert colored > 5000, ("the coloring rules did not color the unanswered SYNs", colored)
+        # 3. The details pane of a SYN retry (the second retransmission of
+        # the blocked port's train), synsight's subtree opened.
+        gui.keys("ctrl+g")
+        gui.type("52")
+        gui.keys("Return")
+        time.sleep(1)
+        probe = gui.shot(wid, os.path.join(gui.dir, "probe.png"))
+        rows = gui.yellow_rows(probe, (5, SIZE[1] // 2, 600, SIZE[1] // 2 - 40))
+        assert rows, "no synsight row in the details pane of frame 52"
+        gui.click(200, rows[0])
+        gui.keys("shift+Right")
+        time.sleep(1)
+        gui.shot(wid, os.path.join(out, "syn-retry-details.png"))
+        quit_cleanly(gui, proc, wid, "packet list")
+
+        # 4. Expert Information, and 5. the connection-attempts table.
+        for name, zarg, title, png in (
+                ("syn-refused-icmp-midway", "expert", "Expert Information", "expert-info.png"),
+                ("parallel-one-port-dropped", "synsight,attempt_table", "SYN Sight Connection Attempts",
+                 "attempts-table.png")):
+            proc = wireshark(gui, "-r", gui.capture(name), "-z", zarg)
+            main_wid = gui.window(name)
+            dialog = gui.window(title)
+            gui.focus(dialog)
+            if zarg == "expert":
+                # one row per expert item ("Group by summary" off: its box sits
+                # bottom left at this window size), synsight's groups opened,
+                # the lowest first so the others stay put
+                gui.click(208, SIZE[1] - 55)
+                time.sleep(1)
+                probe = gui.shot(dialog, os.path.join(gui.dir, "probe.png"))
+                rows = gui.yellow_rows(probe, (40, 30, 400, SIZE[1] // 2))
+                assert rows, "Expert Information shows no synsight group"
+                gui.click(600, SIZE[1] // 2)      # focus the list
+                for y in reversed(rows):
+                    gui.click(200, y)
+                    gui.keys("Right")
+                # widen the Summary column so the sentences show whole
+                gui.x("xdotool", "mousemove", "--sync", "541", "22", "mousedown", "1", "mousemove", "--sync",
+                      "1000", "22", "mouseup", "1")
+            time.sleep(1)
+            gui.shot(dialog, os.path.join(out, png))
+            gui.keys("Escape")
+            time.sleep(1)
+            quit_cleanly(gui, proc, main_wid, title)
+        print("Wireshark loads synsight, accepts its filter, opens its views and quits cleanly; screenshots in", out)
+    finally:
+        gui.close()
+
+
+if __name__ == "__main__":
+    main()
