@@ -37,4 +37,13 @@ echo "== What synsight says, frame by frame (its expert items)"
 tshark -2 -r "$capture" -Y synsight -O synsight 2>/dev/null \
   | awk '/^Frame /{frame=$2} /\[Expert Info/{sub(/^ +\[Expert Info /, ""); sub(/\]$/, ""); print "frame " frame " " $0}'
 echo
-echo "Next: open $capture in Wireshark and type 'synsight' in the display filter bar."
+echo "== Every connection attempt, failures first (tshark -q -z synsight,attempts)"
+tshark -r "$capture" -q -z synsight,attempts 2>/dev/null
+annotated=$(mktemp -d)/annotated.pcapng
+echo
+echo "== The findings as packet comments, for colleagues without the plugin (synsight-annotate)"
+scripts/synsight-annotate "$capture" "$annotated"
+tshark -r "$annotated" -Y frame.comment -T fields -e frame.number -e frame.comment 2>/dev/null | head -3
+echo
+echo "Next: open $capture in Wireshark and type 'synsight' in the display filter bar;"
+echo "Statistics > SYN Sight Connection Attempts shows the table; docs/synsight.colorfilters colors it."

@@ -173,6 +173,22 @@ def wireshark(gui, *args):
                             stderr=subprocess.PIPE, text=True)
 
 
+def details_shot(gui, wid, frame, path):
+    """Goes to frame, opens synsight's subtree in the details pane (found by
+    its expert-warning yellow) and takes the picture."""
+    gui.keys("ctrl+g")
+    gui.type(frame)
+    gui.keys("Return")
+    time.sleep(1)
+    probe = gui.shot(wid, os.path.join(gui.dir, "probe.png"))
+    rows = gui.yellow_rows(probe, (5, SIZE[1] // 2, 600, SIZE[1] // 2 - 40))
+    assert rows, f"no synsight row in the details pane of frame {frame}"
+    gui.click(200, rows[0])
+    gui.keys("shift+Right")
+    time.sleep(1)
+    gui.shot(wid, path)
+
+
 def quit_cleanly(gui, proc, wid, what):
     if proc.poll() is not None:
         raise SystemExit(f"{what}: Wireshark died ({proc.returncode}):\n{proc.stderr.read()[-3000:]}")
@@ -227,18 +243,20 @@ def main():
         assert colored > 5000, ("the coloring rules did not color the unanswered SYNs", colored)
         # 3. The details pane of a SYN retry (the second retransmission of
         # the blocked port's train), synsight's subtree opened.
-        gui.keys("ctrl+g")
-        gui.type("52")
-        gui.keys("Return")
-        time.sleep(1)
-        probe = gui.shot(wid, os.path.join(gui.dir, "probe.png"))
-        rows = gui.yellow_rows(probe, (5, SIZE[1] // 2, 600, SIZE[1] // 2 - 40))
-        assert rows, "no synsight row in the details pane of frame 52"
-        gui.click(200, rows[0])
-        gui.keys("shift+Right")
-        time.sleep(1)
-        gui.shot(wid, os.path.join(out, "syn-retry-details.png"))
+        details_shot(gui, wid, "52", os.path.join(out, "syn-retry-details.png"))
         quit_cleanly(gui, proc, wid, "packet list")
+
+        # 3b. A window misread in a capture that missed the handshake.
+        name = "window-upload-large-shift"
+        proc = wireshark(gui, "-r", gui.capture(name))
+        wid = gui.window(name)
+        gui.focus(wid)
+        gui.keys("ctrl+slash")
+        gui.type("synsight.window.overrun")
+        gui.keys("Return")
+        time.sleep(2)
+        details_shot(gui, wid, "8", os.path.join(out, "window-misread.png"))
+        quit_cleanly(gui, proc, wid, "window misread")
 
         # 4. Expert Information, and 5. the connection-attempts table.
         for name, zarg, title, png in (
