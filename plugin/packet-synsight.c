@@ -34,6 +34,7 @@ static void synsight_cleanup(void)
 {
     ss_analysis_free(analysis);
     analysis = NULL;
+    ss_stats_cleanup();
 }
 
 /* Per-frame results are kept per analysis and only when present, so that a

@@ -132,6 +132,21 @@ static void gui_table_clear(gui_table *g)
     g_hash_table_remove_all(g->row_of);
 }
 
+static void gui_table_free(gui_table *g)
+{
+    ss_attempt_table_free(g->model);
+    g->model = NULL;
+    if (g->row_of)
+        g_hash_table_destroy(g->row_of);
+    g->row_of = NULL;
+}
+
+void ss_stats_cleanup(void)
+{
+    gui_table_free(&attempts_gui);
+    gui_table_free(&destinations_gui);
+}
+
 static void free_cell(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *cell)
 {
     if (cell->type == TABLE_ITEM_STRING) {

@@ -13,6 +13,11 @@
 /* Registers the tap and the statistics (from the protocol registration). */
 void ss_stats_register(void);
 
+/* Frees what the Statistics-menu tables keep between retaps (from the
+ * dissector's cleanup routine: a dialog re-initialises its table before
+ * every retap). */
+void ss_stats_cleanup(void);
+
 /* Hands a frame's attempt picture to the tap listeners, if there are any. */
 void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res);
 

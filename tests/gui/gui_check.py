@@ -60,10 +60,16 @@ class Gui:
                 for d, _, files in os.walk(top):
                     for path in [d] + [os.path.join(d, f) for f in files]:
                         os.chown(path, NOBODY, NOBODY)
+        # No extcap helpers: reading files needs none, and the sanitizer
+        # preload would be inherited by (and hang) each one Wireshark spawns.
+        extcap = os.path.join(self.dir, "extcap")
+        os.makedirs(extcap)
+        os.chmod(extcap, 0o755)
         self.xvfb = None
         self.display = None
         self.env = {"HOME": self.home, "XDG_RUNTIME_DIR": self.runtime, "WIRESHARK_PLUGIN_DIR": os.path.join(self.dir, "plugins"),
-                    "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "QT_QPA_PLATFORM": "xcb"}
+                    "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "QT_QPA_PLATFORM": "xcb",
+                    "WIRESHARK_EXTCAP_DIR": extcap}
         if preload:
             self.env["LD_PRELOAD"] = preload
             # Qt's own allocations are not ours to judge: memory errors only.
@@ -221,7 +227,7 @@ def main():
     try:
         gui.start_x()
         # 1. Wireshark itself registered synsight's statistics.
-        z = subprocess.run(gui.command(["wireshark", "-z", "help"]), capture_output=True, text=True, timeout=120)
+        z = subprocess.run(gui.command(["wireshark", "-z", "help"]), capture_output=True, text=True, timeout=300)
         listed = [line.strip() for line in (z.stdout + z.stderr).splitlines() if "synsight" in line]
         assert listed == ["synsight,attempt_table", "synsight,attempts", "synsight,destination_table"], \
             ("Wireshark does not list synsight's statistics", z.stdout[-2000:], z.stderr[-2000:])
