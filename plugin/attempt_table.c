@@ -11,6 +11,8 @@
 struct ss_attempt_table {
     GPtrArray *rows;            /* ss_attempt_row*, in order of first sight */
     GHashTable *by_frame;       /* first SYN frame -> ss_attempt_row* */
+    GPtrArray *destinations;    /* ss_destination_row*, counted as rows change */
+    GHashTable *by_server;      /* server endpoint (a tuple with only dst, dport) -> ss_destination_row* */
 };
 
 ss_attempt_table *ss_attempt_table_new(void)
@@ -18,6 +20,8 @@ ss_attempt_table *ss_attempt_table_new(void)
     ss_attempt_table *t = g_new0(ss_attempt_table, 1);
     t->rows = g_ptr_array_new_with_free_func(g_free);
     t->by_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
+    t->destinations = g_ptr_array_new_with_free_func(g_free);
+    t->by_server = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, NULL);
     return t;
 }
 
@@ -27,6 +31,8 @@ void ss_attempt_table_free(ss_attempt_table *t)
         return;
     g_hash_table_destroy(t->by_frame);
     g_ptr_array_unref(t->rows);
+    g_hash_table_destroy(t->by_server);
+    g_ptr_array_unref(t->destinations);
     g_free(t);
 }
 
@@ -34,6 +40,37 @@ void ss_attempt_table_reset(ss_attempt_table *t)
 {
     g_hash_table_remove_all(t->by_frame);
     g_ptr_array_set_size(t->rows, 0);
+    g_hash_table_remove_all(t->by_server);
+    g_ptr_array_set_size(t->destinations, 0);
+}
+
+static ss_destination_row *destination(ss_attempt_table *t, const ss_tuple *client_to_server)
+{
+    ss_tuple key;
+    memset(&key, 0, sizeof key);
+    key.dst = client_to_server->dst;
+    key.dport = client_to_server->dport;
+    ss_destination_row *d = g_hash_table_lookup(t->by_server, &key);
+    if (!d) {
+        d = g_new0(ss_destination_row, 1);
+        d->addr = key.dst;
+        d->port = key.dport;
+        g_ptr_array_add(t->destinations, d);
+        g_hash_table_insert(t->by_server, g_memdup2(&key, sizeof key), d);
+    }
+    return d;
+}
+
+static uint32_t *outcome_counter(ss_destination_row *d, ss_outcome o)
+{
+    switch (o) {
+    case SS_OUTCOME_ANSWERED: return &d->answered;
+    case SS_OUTCOME_REFUSED_RST:
+    case SS_OUTCOME_REFUSED_ICMP: return &d->refused;
+    case SS_OUTCOME_SUPERSEDED: return &d->superseded;
+    case SS_OUTCOME_OPEN: break;
+    }
+    return &d->unanswered;
 }
 
 static double seconds(int64_t ns) { return (double)ns / (double)SS_NS_PER_SEC; }
@@ -44,11 +81,16 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
         return NULL;
     gpointer key = GUINT_TO_POINTER(a->syns[0].frame);
     ss_attempt_row *r = g_hash_table_lookup(t->by_frame, key);
-    if (!r) {
+    ss_destination_row *d = destination(t, &a->tuple);
+    if (r) {
+        (*outcome_counter(d, r->outcome))--;
+    } else {
         r = g_new0(ss_attempt_row, 1);
         g_ptr_array_add(t->rows, r);
         g_hash_table_insert(t->by_frame, key, r);
+        d->attempts++;
     }
+    (*outcome_counter(d, a->outcome))++;
     r->tuple = a->tuple;
     r->first_frame = a->syns[0].frame;
     r->first_syn_s = seconds(a->syns[0].time_ns - capture_start_ns);
@@ -129,7 +171,8 @@ GPtrArray *ss_attempt_table_sorted(const ss_attempt_table *t)
 
 static gint destination_order(gconstpointer pa, gconstpointer pb)
 {
-    const ss_destination_row *a = pa, *b = pb;
+    const ss_destination_row *a = *(const ss_destination_row *const *)pa;
+    const ss_destination_row *b = *(const ss_destination_row *const *)pb;
     uint32_t fa = a->refused + a->unanswered, fb = b->refused + b->unanswered;
     if (fa != fb)
         return fa > fb ? -1 : 1;
@@ -141,41 +184,18 @@ static gint destination_order(gconstpointer pa, gconstpointer pb)
     return (int)a->port - (int)b->port;
 }
 
-GArray *ss_attempt_table_destinations(const ss_attempt_table *t)
+const ss_destination_row *ss_attempt_table_destination_of(ss_attempt_table *t, const ss_attempt_row *r)
 {
-    GArray *dest = g_array_new(FALSE, TRUE, sizeof(ss_destination_row));
-    /* server endpoint (as a tuple with only dst and dport set) -> index + 1 */
-    GHashTable *index = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, NULL);
-    for (guint i = 0; i < t->rows->len; i++) {
-        const ss_attempt_row *r = g_ptr_array_index(t->rows, i);
-        ss_tuple *key = g_new0(ss_tuple, 1);
-        key->dst = r->tuple.dst;
-        key->dport = r->tuple.dport;
-        guint at = GPOINTER_TO_UINT(g_hash_table_lookup(index, key));
-        if (!at) {
-            ss_destination_row fresh;
-            memset(&fresh, 0, sizeof fresh);
-            fresh.addr = r->tuple.dst;
-            fresh.port = r->tuple.dport;
-            g_array_append_val(dest, fresh);
-            at = dest->len;
-            g_hash_table_insert(index, key, GUINT_TO_POINTER(at));
-        } else {
-            g_free(key);
-        }
-        ss_destination_row *d = &g_array_index(dest, ss_destination_row, at - 1);
-        d->attempts++;
-        switch (r->outcome) {
-        case SS_OUTCOME_ANSWERED: d->answered++; break;
-        case SS_OUTCOME_REFUSED_RST:
-        case SS_OUTCOME_REFUSED_ICMP: d->refused++; break;
-        case SS_OUTCOME_OPEN: d->unanswered++; break;
-        case SS_OUTCOME_SUPERSEDED: d->superseded++; break;
-        }
-    }
-    g_hash_table_destroy(index);
-    g_array_sort(dest, destination_order);
-    return dest;
+    return destination(t, &r->tuple);
+}
+
+GPtrArray *ss_attempt_table_destinations(const ss_attempt_table *t)
+{
+    GPtrArray *sorted = g_ptr_array_sized_new(t->destinations->len);
+    for (guint i = 0; i < t->destinations->len; i++)
+        g_ptr_array_add(sorted, g_ptr_array_index(t->destinations, i));
+    g_ptr_array_sort(sorted, destination_order);
+    return sorted;
 }
 
 /* --- text ------------------------------------------------------------- */
@@ -270,9 +290,9 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
 
     g_string_append(out, "\nBy destination\n");
     text_table dt = { G_N_ELEMENTS(dest_headers), dest_headers, dest_right, g_ptr_array_new_with_free_func(g_free) };
-    GArray *dest = ss_attempt_table_destinations(t);
+    GPtrArray *dest = ss_attempt_table_destinations(t);
     for (guint i = 0; i < dest->len; i++) {
-        const ss_destination_row *d = &g_array_index(dest, ss_destination_row, i);
+        const ss_destination_row *d = g_ptr_array_index(dest, i);
         ss_format_endpoint(&d->addr, d->port, server, sizeof server);
         text_cell(&dt, "%s", server);
         text_cell(&dt, "%u", d->attempts);
@@ -281,7 +301,7 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
         text_cell(&dt, "%u", d->unanswered);
         text_cell(&dt, "%u", d->superseded);
     }
-    g_array_unref(dest);
+    g_ptr_array_unref(dest);
     text_table_print(&dt, out);
     g_ptr_array_unref(dt.cells);
     g_string_append(out, rule);

@@ -72,8 +72,12 @@ const char *ss_attempt_row_outcome(const ss_attempt_row *r);
 GPtrArray *ss_attempt_table_sorted(const ss_attempt_table *t);
 
 /* One row per server address and port, those with the most failures
- * first. The caller frees the array with g_array_unref(). */
-GArray *ss_attempt_table_destinations(const ss_attempt_table *t);
+ * first; the counts follow the rows as they are refreshed. The array (not
+ * the rows) belongs to the caller: g_ptr_array_unref(). */
+GPtrArray *ss_attempt_table_destinations(const ss_attempt_table *t);
+
+/* The summary row of r's server (stable until reset). */
+const ss_destination_row *ss_attempt_table_destination_of(ss_attempt_table *t, const ss_attempt_row *r);
 
 /* How many rows. */
 guint ss_attempt_table_size(const ss_attempt_table *t);

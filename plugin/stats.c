@@ -319,42 +319,20 @@ static void destinations_gui_reset(stat_tap_table *table)
     drop_rows(table);
 }
 
-static int outcome_column(ss_outcome o)
+static void destinations_gui_show(stat_tap_table *table, const ss_attempt_row *r)
 {
-    switch (o) {
-    case SS_OUTCOME_ANSWERED: return COL_ANSWERED;
-    case SS_OUTCOME_REFUSED_RST:
-    case SS_OUTCOME_REFUSED_ICMP: return COL_REFUSED;
-    case SS_OUTCOME_SUPERSEDED: return COL_SUPERSEDED;
-    case SS_OUTCOME_OPEN: break;
-    }
-    return COL_UNANSWERED;
-}
-
-/* Moves one attempt's count from the column of its old outcome (when it
- * had a row already) to the column of its new one. */
-static void destinations_gui_count(stat_tap_table *table, const ss_attempt *a, int64_t start)
-{
-    if (!a || !a->syn_count)
+    if (!r)
         return;
-    const ss_attempt_row *old = ss_attempt_table_find(destinations_gui.model, a->syns[0].frame);
-    bool seen = old != NULL;
-    ss_outcome was = seen ? old->outcome : SS_OUTCOME_OPEN;
-    const ss_attempt_row *r = ss_attempt_table_update(destinations_gui.model, a, start);
+    const ss_destination_row *d = ss_attempt_table_destination_of(destinations_gui.model, r);
     char server[80];
-    ss_format_endpoint(&r->tuple.dst, r->tuple.dport, server, sizeof server);
+    ss_format_endpoint(&d->addr, d->port, server, sizeof server);
     stat_tap_table_item_type *cells = gui_row(&destinations_gui, table, server);
-    if (cells[COL_DESTINATION].type != TABLE_ITEM_STRING) {
-        set_string(&cells[COL_DESTINATION], server);
-        for (int c = COL_ATTEMPTS; c < DEST_COLS; c++)
-            set_uint(&cells[c], 0);
-    }
-    if (seen) {
-        cells[outcome_column(was)].value.uint_value--;
-    } else {
-        cells[COL_ATTEMPTS].value.uint_value++;
-    }
-    cells[outcome_column(r->outcome)].value.uint_value++;
+    set_string(&cells[COL_DESTINATION], server);
+    set_uint(&cells[COL_ATTEMPTS], d->attempts);
+    set_uint(&cells[COL_ANSWERED], d->answered);
+    set_uint(&cells[COL_REFUSED], d->refused);
+    set_uint(&cells[COL_UNANSWERED], d->unanswered);
+    set_uint(&cells[COL_SUPERSEDED], d->superseded);
 }
 
 static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -363,10 +341,10 @@ static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo,
     stat_tap_table *table = first_table(((stat_data_t *)data)->stat_tap_data);
     if (!table || !destinations_gui.model)
         return TAP_PACKET_DONT_REDRAW;
-    const ss_tap_attempts *t = record;
-    int64_t start = capture_start_ns(pinfo);
-    destinations_gui_count(table, t->attempt, start);
-    destinations_gui_count(table, t->superseded, start);
+    const ss_attempt_row *rows[2];
+    model_update(destinations_gui.model, pinfo, record, rows);
+    for (int i = 0; i < 2; i++)
+        destinations_gui_show(table, rows[i]);
     return TAP_PACKET_REDRAW;
 }
 

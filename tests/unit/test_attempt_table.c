@@ -85,20 +85,21 @@ static void test_rows_follow_the_attempts(void)
     g_ptr_array_unref(sorted);
 
     /* by destination: the one with a failure first */
-    GArray *dest = ss_attempt_table_destinations(f.table);
+    GPtrArray *dest = ss_attempt_table_destinations(f.table);
     CHECK_EQ_INT(dest->len, 3);
-    const ss_destination_row *d = &g_array_index(dest, ss_destination_row, 0);
+    const ss_destination_row *d = g_ptr_array_index(dest, 0);
     CHECK_EQ_INT(d->port, 49667);       /* one failure each: 10.0.0.2 before 10.0.0.3 */
     CHECK_EQ_INT(d->unanswered, 1);
-    d = &g_array_index(dest, ss_destination_row, 1);
+    d = g_ptr_array_index(dest, 1);
     CHECK_EQ_INT(d->port, 25);
     CHECK_EQ_INT(d->refused, 1);
-    d = &g_array_index(dest, ss_destination_row, 2);
+    d = g_ptr_array_index(dest, 2);
     CHECK_EQ_INT(d->port, 80);
     CHECK_EQ_INT(d->attempts, 3);
     CHECK_EQ_INT(d->answered, 2);
     CHECK_EQ_INT(d->superseded, 1);
-    g_array_unref(dest);
+    CHECK(ss_attempt_table_destination_of(f.table, ss_attempt_table_find(f.table, 9)) == d);
+    g_ptr_array_unref(dest);
 
     GString *text = g_string_new(NULL);
     ss_attempt_table_format(f.table, "tcp", text);
