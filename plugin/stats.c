@@ -95,8 +95,13 @@ static void attempts_cli_finish(void *data)
 static void attempts_cli_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
-    if (strncmp(opt_arg, ATTEMPTS_CLI ",", strlen(ATTEMPTS_CLI ",")) == 0)
+    if (strncmp(opt_arg, ATTEMPTS_CLI ",", strlen(ATTEMPTS_CLI ",")) == 0) {
         filter = opt_arg + strlen(ATTEMPTS_CLI ",");
+    } else if (strcmp(opt_arg, ATTEMPTS_CLI) != 0) {
+        /* tshark matches -z arguments by prefix */
+        fprintf(stderr, "tshark: invalid -z argument \"%s\"; use -z " ATTEMPTS_CLI "[,filter]\n", opt_arg);
+        exit(1);
+    }
     attempts_cli *cli = g_new0(attempts_cli, 1);
     cli->model = ss_attempt_table_new();
     cli->filter = g_strdup(filter);

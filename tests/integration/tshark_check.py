@@ -541,6 +541,9 @@ def check_table_options(ts):
     p = subprocess.run(cmd, capture_output=True, text=True)
     assert p.returncode == 1 and "synsight,attempts" in p.stderr and "invalid" in p.stderr, (p.returncode, p.stderr)
     assert "Verdict" not in p.stdout, p.stdout
+    cmd[-1] = "synsight,attemptsx"        # tshark matches -z by prefix: refused, not read as "attempts"
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    assert p.returncode == 1 and "invalid -z argument" in p.stderr, (p.returncode, p.stderr)
     # The Statistics-menu tables (Wireshark's generic table format in tshark)
     # hold the same rows and counts as the text table.
     out = ts.run("-2", "-r", ts.capture(name), "-q", "-z", "synsight,attempt_table", "-z", "synsight,destination_table")
