@@ -357,15 +357,16 @@ void ss_stats_register(void)
 {
     static tap_param filter_param[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
     static stat_tap_ui attempts_text = {
-        .group = REGISTER_STAT_GROUP_GENERIC,
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
         .title = "SYN Sight connection attempts",
         .cli_string = ATTEMPTS_CLI,
         .tap_init_cb = attempts_cli_init,
         .nparams = G_N_ELEMENTS(filter_param),
         .params = filter_param,
     };
+    /* UNSORTED: the group Wireshark lists under the Statistics menu */
     static stat_tap_table_ui attempts_table = {
-        .group = REGISTER_STAT_GROUP_GENERIC,
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
         .title = "SYN Sight Connection Attempts",
         .tap_name = "synsight",
         .cli_string = "synsight,attempt_table",
@@ -379,7 +380,7 @@ void ss_stats_register(void)
         .params = filter_param,
     };
     static stat_tap_table_ui destinations_table = {
-        .group = REGISTER_STAT_GROUP_GENERIC,
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
         .title = "SYN Sight Attempts by Destination",
         .tap_name = "synsight",
         .cli_string = "synsight,destination_table",

@@ -161,6 +161,11 @@ class Gui:
             raise SystemExit(f"{path}: {size} bytes, {colours} colours: not a picture of a window")
         return path
 
+    def pixels_changed(self, a, b):
+        p = subprocess.run(["compare", "-metric", "AE", a, b, "null:"], capture_output=True, text=True,
+                           env={"PATH": "/usr/bin:/bin"})
+        return float(p.stderr.split()[0])
+
     def count_colour(self, path, rgb):
         hist = self.x("convert", path, "-format", "%c", "histogram:info:-")
         return sum(int(line.split(":")[0]) for line in hist.splitlines() if f"#{rgb.upper()}" in line.upper())
@@ -247,6 +252,14 @@ def main():
         assert valid > 2000 and invalid == 0, ("the filter bar does not show 'synsight' as valid", valid, invalid)
         colored = gui.count_colour(shot, UNANSWERED_RGB)
         assert colored > 5000, ("the coloring rules did not color the unanswered SYNs", colored)
+        # The Statistics menu (a popup: the picture is of the whole screen),
+        # where the two synsight tables are listed.
+        gui.click(325, 10)
+        time.sleep(1.5)
+        menu = gui.shot("root", os.path.join(out, "statistics-menu.png"))
+        gui.keys("Escape")
+        changed = gui.pixels_changed(shot, menu)
+        assert changed > 20000, ("the Statistics menu did not open", changed)
         # 3. The details pane of a SYN retry (the second retransmission of
         # the blocked port's train), synsight's subtree opened.
         details_shot(gui, wid, "52", os.path.join(out, "syn-retry-details.png"))
