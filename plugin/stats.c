@@ -21,6 +21,7 @@
 #include <epan/tap.h>
 
 #include "attempt_table.h"
+#include "ws_compat.h"
 
 static int synsight_tap = -1;
 
@@ -92,7 +93,7 @@ static void attempts_cli_finish(void *data)
     g_free(cli);
 }
 
-static void attempts_cli_init(const char *opt_arg, void *userdata _U_)
+static ss_stat_init_result attempts_cli_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
     if (strncmp(opt_arg, ATTEMPTS_CLI ",", strlen(ATTEMPTS_CLI ",")) == 0) {
@@ -114,6 +115,7 @@ static void attempts_cli_init(const char *opt_arg, void *userdata _U_)
         attempts_cli_finish(cli);
         exit(1);
     }
+    SS_STAT_INIT_SUCCEEDED;
 }
 
 /* --- the Statistics menu ------------------------------------------------ */

@@ -22,6 +22,17 @@
 #error "synsight needs Wireshark 4.0 or newer"
 #endif
 
+/* A -z handler (stat_tap_ui.tap_init_cb) returns bool from 4.6 on (false:
+ * the argument was refused), nothing before. synsight's handlers exit on a
+ * refused argument, as tshark's own do, so they only ever report success. */
+#if SS_WS_AT_LEAST(4, 5)
+typedef bool ss_stat_init_result;
+#define SS_STAT_INIT_SUCCEEDED return true
+#else
+typedef void ss_stat_init_result;
+#define SS_STAT_INIT_SUCCEEDED return
+#endif
+
 /* Plugin entry points. 4.0-4.4: exported plugin_version/plugin_want_*
  * symbols and plugin_register() (4.2 added plugin_describe()). 4.6: one
  * module description handed over by WIRESHARK_PLUGIN_REGISTER_EPAN. */

@@ -630,20 +630,28 @@ def check_annotate(ts):
     want = expected_comments(name)
     assert len(want) == 11, want
 
+    # Wireshark 4.0's editcap -a adds a comment beside a frame's others; from
+    # 4.2 on it replaces them, so synsight's line joins the user's comment.
+    editcap("-r", src, os.path.join(work, "probe0.pcapng"), "1")
+    editcap("-a", "1:x", os.path.join(work, "probe0.pcapng"), os.path.join(work, "probe1.pcapng"))
+    replaces = frame_comments(ts, os.path.join(work, "probe1.pcapng"))[1] == ["x"]
+    for f in ("probe0.pcapng", "probe1.pcapng"):
+        os.remove(os.path.join(work, f))
+
     out1 = os.path.join(work, "out1.pcapng")
     p = annotate(src, out1)
     assert p.returncode == 0, p.stderr
     got = frame_comments(ts, out1)
     expect = {f: [c] for f, c in want.items()}
     expect[1] = ["first look, by Ann"]
-    expect[9] = ["retry? (Bob)", want[9]]
+    expect[9] = ["retry? (Bob)\n" + want[9]] if replaces else ["retry? (Bob)", want[9]]
     assert got == expect, (got, expect)
     assert sha256(src) == before, "IN was modified"
 
     # idempotent: annotating the annotated file changes no comment
     out2 = os.path.join(work, "out2.pcapng")
     p = annotate(out1, out2)
-    assert p.returncode == 0 and "0 comment(s) added" in p.stdout, (p.stdout, p.stderr)
+    assert p.returncode == 0 and "0 frame(s) commented" in p.stdout, (p.stdout, p.stderr)
     assert frame_comments(ts, out2) == expect
 
     # OUT exists: refused, untouched; --force replaces it
@@ -690,17 +698,17 @@ def check_annotate(ts):
     assert not os.path.exists(target)
 
     # a synsight comment that no longer matches the findings: replaced where
-    # editcap can drop comments (>= 4.2), kept with a warning where it cannot
+    # editcap replaces, kept with a warning where it can only add
     stale_in = os.path.join(work, "stale.pcapng")
     editcap("-a", "5:synsight: an older finding", src, stale_in)
     target = os.path.join(work, "stale-out.pcapng")
     p = annotate(stale_in, target)
     assert p.returncode == 0, p.stderr
-    help_text = subprocess.run([plain_editcap, "-h"], capture_output=True, text=True)
-    if "--discard-packet-comments" in help_text.stdout + help_text.stderr:
+    if replaces:
+        assert "outdated" not in p.stderr, p.stderr
         assert frame_comments(ts, target) == expect, frame_comments(ts, target)
     else:
-        assert "older synsight comment" in p.stderr, p.stderr
+        assert "1 outdated synsight comment(s) stay" in p.stderr, p.stderr
         assert frame_comments(ts, target) == {**expect, 5: ["synsight: an older finding", want[5]]}
     print(f"synsight-annotate: {len(want)} frames commented, idempotent, input kept, bad input refused")
 
