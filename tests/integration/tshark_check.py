@@ -631,7 +631,7 @@ def check_annotate(ts):
     assert len(want) == 11, want
 
     # Wireshark 4.0's editcap -a adds a comment beside a frame's others; from
-    # 4.2 on it replaces them, so synsight's line joins the user's comment.
+    # 4.2 on it replaces them, so synsight's text joins the user's comment.
     editcap("-r", src, os.path.join(work, "probe0.pcapng"), "1")
     editcap("-a", "1:x", os.path.join(work, "probe0.pcapng"), os.path.join(work, "probe1.pcapng"))
     replaces = frame_comments(ts, os.path.join(work, "probe1.pcapng"))[1] == ["x"]
@@ -644,7 +644,7 @@ def check_annotate(ts):
     got = frame_comments(ts, out1)
     expect = {f: [c] for f, c in want.items()}
     expect[1] = ["first look, by Ann"]
-    expect[9] = ["retry? (Bob)\n" + want[9]] if replaces else ["retry? (Bob)", want[9]]
+    expect[9] = ["retry? (Bob) | " + want[9]] if replaces else ["retry? (Bob)", want[9]]
     assert got == expect, (got, expect)
     assert sha256(src) == before, "IN was modified"
 
