@@ -160,14 +160,17 @@ static gint row_order(gconstpointer pa, gconstpointer pb)
     return a->first_frame < b->first_frame ? -1 : a->first_frame > b->first_frame;
 }
 
-GPtrArray *ss_attempt_table_sorted(const ss_attempt_table *t)
+/* A sorted copy of an array of pointers (the pointed-to rows are shared). */
+static GPtrArray *sorted_copy(const GPtrArray *rows, GCompareFunc order)
 {
-    GPtrArray *sorted = g_ptr_array_sized_new(t->rows->len);
-    for (guint i = 0; i < t->rows->len; i++)
-        g_ptr_array_add(sorted, g_ptr_array_index(t->rows, i));
-    g_ptr_array_sort(sorted, row_order);
+    GPtrArray *sorted = g_ptr_array_sized_new(rows->len);
+    for (guint i = 0; i < rows->len; i++)
+        g_ptr_array_add(sorted, g_ptr_array_index(rows, i));
+    g_ptr_array_sort(sorted, order);
     return sorted;
 }
+
+GPtrArray *ss_attempt_table_sorted(const ss_attempt_table *t) { return sorted_copy(t->rows, row_order); }
 
 static gint destination_order(gconstpointer pa, gconstpointer pb)
 {
@@ -191,11 +194,7 @@ const ss_destination_row *ss_attempt_table_destination_of(ss_attempt_table *t, c
 
 GPtrArray *ss_attempt_table_destinations(const ss_attempt_table *t)
 {
-    GPtrArray *sorted = g_ptr_array_sized_new(t->destinations->len);
-    for (guint i = 0; i < t->destinations->len; i++)
-        g_ptr_array_add(sorted, g_ptr_array_index(t->destinations, i));
-    g_ptr_array_sort(sorted, destination_order);
-    return sorted;
+    return sorted_copy(t->destinations, destination_order);
 }
 
 /* --- text ------------------------------------------------------------- */
