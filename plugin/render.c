@@ -13,8 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <epan/column-utils.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
+#include <epan/prefs.h>
+
+#include "ws_compat.h"
 
 static int hf_attempt = -1;
 static int hf_syn_retry = -1;
@@ -58,6 +62,9 @@ static expert_field ei_scale_unknown = EI_INIT;
 static expert_field ei_window_misread = EI_INIT;
 
 static int proto_synsight = -1;
+
+/* Preference synsight.info_column: the bracketed tag in the Info column. */
+static ss_pref_bool info_column_on = true;
 
 void ss_render_register(int proto)
 {
@@ -142,6 +149,11 @@ void ss_render_register(int proto)
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
+
+    module_t *prefs = prefs_register_protocol(proto, NULL);
+    prefs_register_bool_preference(prefs, "info_column", "Show findings in the Info column",
+        "Append a short bracketed tag, such as [SYN retry 3 of #6] or [refuses #5: ECONNREFUSED], to the Info "
+        "column of every frame synsight has something to say about", &info_column_on);
 }
 
 /* Expert sentences live in Wireshark's 240-byte item labels: a sentence is a
@@ -472,6 +484,78 @@ static bool attempt_role_shows(const ss_attempt_note *n, bool final)
     return false;
 }
 
+/* "63 s", "1.9 s": a duration for a short tag */
+static void short_duration(int64_t ns, char *buf, size_t size)
+{
+    double s = seconds(ns);
+    snprintf(buf, size, s >= 9.95 ? "%.0f s" : "%.1f s", s);
+}
+
+/* 2^shift, as the multiplier the tag shows */
+static uint32_t scale_factor(int8_t shift) { return (uint32_t)1 << shift; }
+
+/* The Info column's tag: the frame's most important finding in a few words,
+ * in brackets, so that the packet list and tshark's one-line output say what
+ * the details pane says. */
+static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows, uint32_t frame, char *buf,
+                     size_t size)
+{
+    const ss_attempt_note *n = &res->attempt;
+    const ss_attempt *a = n->attempt;
+    const ss_refusal_note *r = &res->refusal;
+    const ss_window_note *w = &res->window;
+    buf[0] = '\0';
+    if (r->present) {
+        if (!r->udp && a && final && a->outcome_frame != frame)
+            snprintf(buf, size, "[refusal ignored: SYN #%u sent again]", r->refuses);
+        else if (r->refuses)
+            snprintf(buf, size, "[refuses #%u: %s]", r->refuses, r->errno_name);
+        else
+            snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->errno_name);
+    } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
+        snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->syns[0].frame);
+    } else if (attempt_shows && n->role == SS_ROLE_SYN) {
+        /* the first SYN, shown only on the final view: how the attempt ended */
+        char span[24];
+        short_duration(a->syns[a->syn_count - 1].time_ns - a->syns[0].time_ns, span, sizeof span);
+        switch (a->outcome) {
+        case SS_OUTCOME_OPEN:
+            if (a->syn_count == 1)
+                snprintf(buf, size, "[unanswered: 1 SYN]");
+            else
+                snprintf(buf, size, "[unanswered: %u SYNs, %s]", a->syn_count, span);
+            break;
+        case SS_OUTCOME_SUPERSEDED:
+            snprintf(buf, size, "[abandoned after %u SYN%s: new attempt #%u]", a->syn_count,
+                     a->syn_count == 1 ? "" : "s", a->superseded_by);
+            break;
+        case SS_OUTCOME_ANSWERED:
+            snprintf(buf, size, "[answered after %u SYNs in #%u]", a->syns_at_outcome, a->outcome_frame);
+            break;
+        case SS_OUTCOME_REFUSED_RST:
+        case SS_OUTCOME_REFUSED_ICMP:
+            snprintf(buf, size, "[refused by %s in #%u]", a->outcome == SS_OUTCOME_REFUSED_RST ? "RST" : "ICMP",
+                     a->outcome_frame);
+            break;
+        }
+    } else if (attempt_shows && n->role == SS_ROLE_OUTCOME && a->outcome_frame == frame) {
+        snprintf(buf, size, "[answered after %u SYNs]", a->syns_at_outcome);
+    } else if (n->synack_retry) {
+        snprintf(buf, size, "[SYN/ACK retry %u]", n->synack_retry);
+    } else if (n->crosses) {
+        snprintf(buf, size, "[simultaneous open with #%u]", n->crosses);
+    } else if (w->overrun && w->peer_min_shift >= 1) {
+        snprintf(buf, size, "[not a window violation: peer's scale \xe2\x89\xa5 \xc3\x97%u]",
+                 scale_factor(w->peer_min_shift));
+    } else if (w->scale_unknown && w->min_shift >= 0) {
+        snprintf(buf, size, "[window scale unknown, \xe2\x89\xa5 \xc3\x97%u]", scale_factor(w->min_shift));
+    } else if (w->scale_unknown) {
+        snprintf(buf, size, "[window scale unknown]");
+    } else if (w->one_sided) {
+        snprintf(buf, size, "[window scaling off: offered by one side]");
+    }
+}
+
 bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final,
                      const ss_capture_facts *facts)
 {
@@ -493,5 +577,12 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     if (n->synack_retry)
         render_synack_retry(st, pinfo, tvb, n);
     render_window(st, pinfo, tvb, w);
+
+    if (info_column_on) {
+        char tag[96];
+        info_tag(res, final, attempt_shows, pinfo->num, tag, sizeof tag);
+        if (tag[0])
+            col_append_sep_str(pinfo->cinfo, COL_INFO, " ", tag);
+    }
     return true;
 }

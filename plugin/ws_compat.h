@@ -33,6 +33,14 @@ typedef void ss_stat_init_result;
 #define SS_STAT_INIT_SUCCEEDED return
 #endif
 
+/* A boolean preference's storage: gboolean up to 4.2, bool from 4.4 on (the
+ * development series 4.3 moved the preference API to C99 types). */
+#if SS_WS_AT_LEAST(4, 3)
+typedef bool ss_pref_bool;
+#else
+typedef gboolean ss_pref_bool;
+#endif
+
 /* Plugin entry points. 4.0-4.4: exported plugin_version/plugin_want_*
  * symbols and plugin_register() (4.2 added plugin_describe()). 4.6: one
  * module description handed over by WIRESHARK_PLUGIN_REGISTER_EPAN. */

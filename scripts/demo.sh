@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 capture=${1:-captures/parallel-one-port-dropped.pcapng}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -28,7 +30,10 @@ echo
 echo "== tshark -G plugins"
 tshark -G plugins 2>/dev/null | grep synsight
 echo
-echo "== SYN retries, refusals and their outcomes in $capture (tshark -2 -Y synsight)"
+echo "== What tshark's packet list says, with synsight's tag at the end of Info (tshark -2 -Y synsight)"
+tshark -2 -r "$capture" -Y synsight 2>/dev/null
+echo
+echo "== SYN retries, refusals and their outcomes in $capture (tshark -2 -Y synsight -T fields)"
 tshark -2 -r "$capture" -Y "synsight" -T fields -E header=y \
   -e frame.number -e ip.dst -e ipv6.dst -e tcp.dstport -e synsight.attempt -e synsight.syn.retry \
   -e synsight.syn.gap -e synsight.syn.schedule -e synsight.outcome 2>/dev/null | column -t -s $'\t'
@@ -39,7 +44,7 @@ tshark -2 -r "$capture" -Y synsight -O synsight 2>/dev/null \
 echo
 echo "== Every connection attempt, failures first (tshark -q -z synsight,attempts)"
 tshark -r "$capture" -q -z synsight,attempts 2>/dev/null
-annotated=$(mktemp -d)/annotated.pcapng
+annotated=$work/annotated.pcapng
 echo
 echo "== The findings as packet comments, for colleagues without the plugin (synsight-annotate)"
 scripts/synsight-annotate "$capture" "$annotated"

@@ -1,18 +1,43 @@
 #!/usr/bin/env bash
-# Installs what synsight needs to build and test, from Debian/Ubuntu packages.
+# Installs what synsight needs, from Debian/Ubuntu packages, and nothing a
+# minimal Debian 12 (debootstrap --variant=minbase) lacks is assumed.
 # Runs apt-get only for what is missing; needs root or sudo for that step.
 #
-#   scripts/setup.sh          build, install and tshark
-#   scripts/setup.sh --gui    also the Wireshark GUI and what the GUI test
-#                             drives it with (Xvfb, xdotool, ImageMagick)
+#   scripts/setup.sh           what scripts/demo.sh runs: build, install, tshark, column
+#   scripts/setup.sh --test    also what scripts/test.sh runs: the Wireshark GUI and
+#                              what the GUI test drives it with, and (as root) what the
+#                              fresh-system and cross-version suites need
+#   scripts/setup.sh --list [--test]   prints the package names and installs nothing
 set -euo pipefail
 
-packages=(cmake make gcc pkg-config wireshark-dev libglib2.0-dev tshark python3 util-linux)
-if [ "${1:-}" = "--gui" ]; then
-  packages+=(wireshark-qt xvfb xdotool imagemagick fonts-dejavu-core)
+# build: cmake make gcc libc6-dev pkg-config wireshark-dev libglib2.0-dev;
+# run: tshark, python3 (synsight-annotate), bsdextrautils (column, which
+# Debian >= 11 no longer ships in util-linux)
+demo_packages=(cmake make gcc libc6-dev pkg-config wireshark-dev libglib2.0-dev tshark python3 bsdextrautils)
+# the GUI test: Wireshark under Xvfb, driven by xdotool, screenshots by ImageMagick
+gui_packages=(wireshark-qt xvfb xdotool imagemagick fonts-dejavu-core)
+# as root: the fresh-Debian-12 test clones the project (git) into a debootstrap
+# root; the cross-version suites build debootstrap chroots too
+root_test_packages=(debootstrap git)
+
+test=false list=false
+for arg in "$@"; do
+  case "$arg" in
+    --test|--gui) test=true ;;      # --gui: the name before 0.2
+    --list) list=true ;;
+    *) echo "usage: scripts/setup.sh [--test] [--list]" >&2; exit 2 ;;
+  esac
+done
+packages=("${demo_packages[@]}")
+if $test; then
+  packages+=("${gui_packages[@]}")
+  { $list || [ "$(id -u)" -eq 0 ]; } && packages+=("${root_test_packages[@]}")
 fi
-# the cross-version suites (tests/versions) build chroots; they run as root only
-[ "$(id -u)" -eq 0 ] && packages+=(debootstrap)
+if $list; then
+  echo "${packages[*]}"
+  exit 0
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,14 +4,15 @@
 # ctest: unit tests of the analyses; the plugin inside tshark on every
 # bundled capture, single pass and two-pass; a quick fuzz run; and, as root,
 # the same suite against Wireshark 4.4 (Debian trixie) and 4.6 (Debian sid)
-# in debootstrap chroots (SYNSIGHT_OTHER_VERSIONS=OFF to leave them out).
+# in debootstrap chroots (SYNSIGHT_OTHER_VERSIONS=OFF to leave them out), and
+# README's demo on a fresh minimal Debian 12 (SYNSIGHT_FRESH_ROOT=OFF).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh --gui
+scripts/setup.sh --test
 build=${BUILD_DIR:-build-test}
-other=${SYNSIGHT_OTHER_VERSIONS:-$([ "$(id -u)" -eq 0 ] && echo ON || echo OFF)}
+as_root=$([ "$(id -u)" -eq 0 ] && echo ON || echo OFF)
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYNSIGHT_WERROR=ON -DSYNSIGHT_SANITIZE=ON \
-  -DSYNSIGHT_OTHER_VERSIONS="$other"
+  -DSYNSIGHT_OTHER_VERSIONS="${SYNSIGHT_OTHER_VERSIONS:-$as_root}" -DSYNSIGHT_FRESH_ROOT="${SYNSIGHT_FRESH_ROOT:-$as_root}"
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)"

@@ -11,6 +11,7 @@
     tshark_check.py table-options              # the table's filter argument, bad filters, the GUI tables
     tshark_check.py annotate                   # synsight-annotate: comments, idempotence, refusals
     tshark_check.py coloring                   # docs/synsight.colorfilters: each rule's filter marks the right frames
+    tshark_check.py info NAME                  # the Info column's tags == tests/expected/NAME.info.txt
     tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
 
 MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
@@ -437,6 +438,58 @@ def check_window_soundness(ts, name):
     print(f"{name}: min_shift sound on all {segments} segments")
 
 
+# --- the Info column's tags ------------------------------------------------
+
+TAG = re.compile(r"\[[^\[\]]+\]")
+
+
+def info_columns(ts, name, mode, *extra):
+    """{frame: Info} from tshark's one-line output (the field's name,
+    _ws.col.Info or _ws.col.info, differs between versions)."""
+    args = ["-r", ts.capture(name), "-o", 'gui.column.format:"No.","%m","Info","%i"', *extra]
+    if mode == "final":
+        args.insert(0, "-2")
+    return dict(re.fullmatch(r"\s*(\d+) (.*)", line).groups() for line in ts.run(*args).splitlines())
+
+
+def info_tags(ts, name):
+    """{frame: (single-pass tag, final tag)} for frames with a tag. The tag is
+    what synsight appends to the Info column: the column with the preference
+    off, a space, and one bracketed tag, on exactly the frames that have a
+    synsight subtree."""
+    tags = defaultdict(lambda: ["", ""])
+    for i, mode in enumerate(("single", "final")):
+        on = info_columns(ts, name, mode)
+        off = info_columns(ts, name, mode, "-o", "synsight.info_column:FALSE")
+        flagged = set(synsight_output(ts, name, mode))
+        assert on.keys() == off.keys(), (name, mode, "frames differ")
+        for frame, text in on.items():
+            base = off[frame]
+            if int(frame) not in flagged:
+                assert text == base, (name, mode, frame, "a tag on a frame without findings", text)
+                continue
+            assert text.startswith(base + " "), (name, mode, frame, text, base)
+            tag = text[len(base) + 1:]
+            assert TAG.fullmatch(tag), (name, mode, frame, "not one bracketed tag", tag)
+            tags[int(frame)][i] = tag
+    return {f: tuple(t) for f, t in tags.items()}
+
+
+def render_info(tags):
+    return "# frame\tsingle pass\tfinal (-2)\n" + "".join(f"{f}\t{s}\t{t}\n" for f, (s, t) in sorted(tags.items()))
+
+
+def check_info(ts, name):
+    got = render_info(info_tags(ts, name))
+    with open(os.path.join(EXPECTED, f"{name}.info.txt")) as f:
+        want = f.read()
+    if got != want:
+        sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                                   f"expected/{name}.info.txt", "tshark"))
+        raise SystemExit(f"{name}: the Info column's tags differ from the expected file")
+    print(f"{name}: {want.count(chr(10)) - 1} frames tagged as expected; none without a finding")
+
+
 # --- the connection-attempts table (-z synsight,attempts) -----------------
 
 VERDICT_ORDER = ["failed", "given up", "late", "ok"]
@@ -610,10 +663,15 @@ def check_annotate(ts):
                     f'UBSAN_OPTIONS=halt_on_error=1 tshark "$@"\n')
         os.chmod(annotate_tshark, 0o755)
 
+    # the test user may not be able to read the checkout (a clone under /root)
+    annotate_script = os.path.join(ts.dir, "synsight-annotate")
+    shutil.copy(ANNOTATE, annotate_script)
+    os.chmod(annotate_script, 0o755)
+
     def annotate(*args, **env):
         # the system python: the test user may not reach the one running this
         python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-        cmd = [a for a in ts.command([python, ANNOTATE, "--tshark", annotate_tshark, "--editcap", plain_editcap,
+        cmd = [a for a in ts.command([python, annotate_script, "--tshark", annotate_tshark, "--editcap", plain_editcap,
                                       *args], **env) if not a.startswith(("LD_PRELOAD=", "ASAN_OPTIONS="))]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
@@ -768,7 +826,7 @@ def main():
     p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
     p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
     p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "window", "table",
-                                          "table-options", "annotate", "coloring", "update"])
+                                          "table-options", "annotate", "coloring", "info", "update"])
     p.add_argument("args", nargs="*")
     a = p.parse_args()
     ts = Tshark(a.plugin, a.ws_version, a.preload or None)
@@ -784,6 +842,8 @@ def main():
             check_expert_tap(ts, a.args[0])
         elif a.what == "window":
             check_window_soundness(ts, a.args[0])
+        elif a.what == "info":
+            check_info(ts, a.args[0])
         elif a.what == "table":
             check_table(ts, a.args[0])
         elif a.what == "table-options":
@@ -801,6 +861,8 @@ def main():
                     print("wrote", expected_path(name, mode))
                 with open(os.path.join(EXPECTED, f"{name}.attempts.txt"), "w") as f:
                     f.write(attempts_table(ts, name, "final"))
+                with open(os.path.join(EXPECTED, f"{name}.info.txt"), "w") as f:
+                    f.write(render_info(info_tags(ts, name)))
     finally:
         ts.close()
 
