@@ -19,7 +19,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
-from tshark_check import CAPTURES, Tshark, prove_loaded  # noqa: E402
+from harness import CAPTURES, Tshark, prove_loaded  # noqa: E402
 
 RANDPKT_TYPES = ["tcp", "ip", "icmp", "eth", "udp"]
 

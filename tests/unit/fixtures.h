@@ -39,4 +39,30 @@ static inline ss_segment test_tcp(uint32_t frame, int64_t time_ns, ss_tuple t, u
     return s;
 }
 
+/* An ICMP (v6 false) or ICMPv6 destination unreachable from the server,
+ * quoting (proto, quoted tuple, seq); quoted_bytes is how much of the
+ * transport header the quote holds (8: ports and sequence number; 14: the
+ * TCP flags too). Frame n is at n seconds. */
+static inline ss_segment test_icmp(uint32_t frame, bool v6, uint8_t code, uint8_t proto, ss_tuple quoted,
+                                   uint32_t seq, int quoted_bytes, uint8_t flags)
+{
+    ss_segment s;
+    memset(&s, 0, sizeof s);
+    s.kind = SS_SEG_ICMP_ERROR;
+    s.frame = frame;
+    s.time_ns = frame * SS_NS_PER_SEC;
+    s.tuple = ss_tuple_reverse(&quoted);
+    s.icmp.v6 = v6;
+    s.icmp.type = v6 ? 1 : 3;
+    s.icmp.code = code;
+    s.icmp.proto = proto;
+    s.icmp.tuple = quoted;
+    s.icmp.has_ports = quoted_bytes >= 4;
+    s.icmp.has_seq = proto == 6 && quoted_bytes >= 8;
+    s.icmp.seq = seq;
+    s.icmp.has_flags = proto == 6 && quoted_bytes >= 14;
+    s.icmp.flags = flags;
+    return s;
+}
+
 #endif

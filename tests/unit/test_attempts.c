@@ -229,20 +229,18 @@ static void test_icmp_refusal_and_ignored_refusal(void)
 {
     ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80);
+    ss_tuple other = test_tuple(1, 50001, 2, 80);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
-    ss_segment icmp;
-    memset(&icmp, 0, sizeof icmp);
-    icmp.kind = SS_SEG_ICMP_ERROR;
-    icmp.frame = 2;
+    ss_segment icmp = test_icmp(2, false, 3, 6, c2s, 555, 8, 0);    /* not the ISN: Linux ignores it, so do we */
     icmp.time_ns = 1 * MS;
-    icmp.icmp.proto = 6;
-    icmp.icmp.tuple = c2s;
-    icmp.icmp.has_ports = icmp.icmp.has_seq = true;
-    icmp.icmp.seq = 555;                                /* not the ISN: Linux ignores it, so do we */
     ss_attempt_note n;
-    CHECK(ss_attempts_refuse_icmp(t, &icmp, &n) == NULL);
+    CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_OTHER_ISN);
+    CHECK_EQ_INT(n.role, SS_ROLE_NONE);
+    ss_segment stray = test_icmp(2, false, 3, 6, other, 100, 8, 0);
+    CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &stray, &n), SS_ICMP_NO_ATTEMPT);
     icmp.icmp.seq = 100;
-    const ss_attempt *a = ss_attempts_refuse_icmp(t, &icmp, &n);
+    CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_ENDS_ATTEMPT);
+    const ss_attempt *a = n.attempt;
     CHECK(a != NULL);
     CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
     CHECK_EQ_INT(a->outcome, SS_OUTCOME_REFUSED_ICMP);
@@ -257,7 +255,14 @@ static void test_icmp_refusal_and_ignored_refusal(void)
     CHECK_EQ_INT(n.answers, 3);
     /* a quote without the sequence number proves nothing */
     icmp.icmp.has_seq = false;
-    CHECK(ss_attempts_refuse_icmp(t, &icmp, &n) == NULL);
+    CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_NO_ATTEMPT);
+    /* answered: a late ICMP refuses nothing */
+    icmp.icmp.has_seq = true;
+    feed(t, tcp(5, 1002, ss_tuple_reverse(&c2s), SS_TCP_SYN | SS_TCP_ACK, 900, 101));
+    CHECK_EQ_INT(a->outcome, SS_OUTCOME_ANSWERED);
+    icmp.frame = 6;
+    CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_TOO_LATE);
+    CHECK_EQ_INT(a->outcome_frame, 5);
     ss_attempts_free(t);
 }
 

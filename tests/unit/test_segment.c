@@ -4,6 +4,8 @@
  */
 #include "segment.h"
 
+#include <arpa/inet.h>
+
 #include "check.h"
 
 /* A real SYN from captures/ordinary-connection.pcapng: 10.0.0.1:59488 -> 10.0.0.2:80
@@ -148,6 +150,31 @@ static void test_conn_key_is_direction_free(void)
     CHECK(d1 != d2);
 }
 
+/* The core formats addresses itself (no POSIX headers); the test holds it
+ * to what the C library's inet_ntop writes. */
+static void test_address_text_matches_inet_ntop(void)
+{
+    static const char *const v6[] = {
+        "::", "::1", "fd00::2", "fd00::", "fe80::c00e:85ff:fed0:bf95", "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:0:1",
+        "1:0:2:0:3:0:4:0", "::ffff:10.0.0.1", "::10.0.0.1", "1:2:3:4:5:6:7:8", "0:1::", "::1:0:0:0",
+    };
+    for (size_t i = 0; i < sizeof v6 / sizeof v6[0]; i++) {
+        ss_addr a = { .family = 6 };
+        CHECK(inet_pton(AF_INET6, v6[i], a.bytes) == 1);
+        char want[64], got[64];
+        inet_ntop(AF_INET6, a.bytes, want, sizeof want);
+        ss_format_addr(&a, got, sizeof got);
+        CHECK_EQ_STR(got, want);
+    }
+    ss_addr v4 = { .family = 4, .bytes = { 192, 0, 2, 255 } };
+    char buf[64];
+    ss_format_endpoint(&v4, 65535, buf, sizeof buf);
+    CHECK_EQ_STR(buf, "192.0.2.255:65535");
+    ss_addr none = { 0 };
+    ss_format_addr(&none, buf, sizeof buf);
+    CHECK_EQ_STR(buf, "?");
+}
+
 int main(void)
 {
     RUN(test_ipv4_syn);
@@ -156,5 +183,6 @@ int main(void)
     RUN(test_ipv6_with_extension);
     RUN(test_icmp_quote_of_8_bytes);
     RUN(test_conn_key_is_direction_free);
+    RUN(test_address_text_matches_inet_ntop);
     return check_report();
 }

@@ -8,13 +8,17 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define WS_LOG_DOMAIN "synsight"
 #include "reader.h"
+
+#include "ss_nstime.h"
 
 #include <string.h>
 
 #include <epan/address.h>
 #include <epan/packet.h>
 #include <epan/proto.h>
+#include <wsutil/wslog.h>
 
 enum { LAYER_TCP, LAYER_UDP, LAYER_ICMP, LAYER_ICMPV6, LAYER_COUNT };
 
@@ -27,14 +31,21 @@ static int layer_hf[LAYER_COUNT];
 #define TCP_COPY_MAX  60
 #define ICMP_COPY_MAX (8 + IP_COPY_MAX + TCP_COPY_MAX)
 
+void ss_reader_resolve(void)
+{
+    for (int i = 0; i < LAYER_COUNT; i++) {
+        layer_hf[i] = proto_get_id_by_filter_name(layer_names[i]);
+        if (layer_hf[i] <= 0)
+            ws_warning("protocol \"%s\" is not registered: synsight cannot analyse its packets", layer_names[i]);
+    }
+}
+
 GArray *ss_reader_wanted_hfids(void)
 {
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    for (int i = 0; i < LAYER_COUNT; i++) {
-        layer_hf[i] = proto_get_id_by_filter_name(layer_names[i]);
+    for (int i = 0; i < LAYER_COUNT; i++)
         if (layer_hf[i] > 0)
             g_array_append_val(wanted, layer_hf[i]);
-    }
     return wanted;
 }
 
@@ -153,7 +164,7 @@ bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg)
 {
     memset(seg, 0, sizeof *seg);
     seg->frame = pinfo->num;
-    seg->time_ns = (int64_t)pinfo->abs_ts.secs * SS_NS_PER_SEC + pinfo->abs_ts.nsecs;
+    seg->time_ns = ss_time_of(&pinfo->abs_ts);
     if (!tree)
         return false;
 

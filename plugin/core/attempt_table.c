@@ -73,7 +73,6 @@ static uint32_t *outcome_counter(ss_destination_row *d, ss_outcome o)
     return &d->unanswered;
 }
 
-static double seconds(int64_t ns) { return (double)ns / (double)SS_NS_PER_SEC; }
 
 const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_attempt *a, int64_t capture_start_ns)
 {
@@ -93,7 +92,7 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
     (*outcome_counter(d, a->outcome))++;
     r->tuple = a->tuple;
     r->first_frame = a->syns[0].frame;
-    r->first_syn_s = seconds(a->syns[0].time_ns - capture_start_ns);
+    r->first_syn_s = ss_time_seconds(ss_time_diff(a->syns[0].time_ns, capture_start_ns));
     r->syn_count = a->syn_count;
     r->schedule = ss_attempt_schedule(a, a->syn_count);
     r->outcome = a->outcome;
@@ -104,7 +103,7 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
     case SS_OUTCOME_REFUSED_RST:
     case SS_OUTCOME_REFUSED_ICMP:
         r->outcome_frame = a->outcome_frame;
-        r->to_outcome_s = seconds(a->outcome_time_ns - a->syns[0].time_ns);
+        r->to_outcome_s = ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns));
         break;
     case SS_OUTCOME_SUPERSEDED:
         r->outcome_frame = a->superseded_by;

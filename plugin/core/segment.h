@@ -12,13 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ss_time.h"
+
 #define SS_TCP_FIN 0x01
 #define SS_TCP_SYN 0x02
 #define SS_TCP_RST 0x04
 #define SS_TCP_PSH 0x08
 #define SS_TCP_ACK 0x10
-
-#define SS_NS_PER_SEC INT64_C(1000000000)
 
 typedef struct ss_addr {
     uint8_t family;     /* 4 or 6; 0 when unset */

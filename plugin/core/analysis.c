@@ -34,13 +34,6 @@ void ss_analysis_free(ss_analysis *an)
     g_free(an);
 }
 
-/* Kept even when not shown yet: a first SYN matters once the attempt is
- * retried or fails, which only later frames tell. */
-bool ss_attempt_note_present(const ss_attempt_note *n)
-{
-    return n->role != SS_ROLE_NONE || n->synack_retry || n->crosses;
-}
-
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -62,8 +55,7 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_NONE:
         break;
     }
-    return ss_attempt_note_present(&out->attempt) || out->refusal.present || out->window.scale_unknown ||
-           out->window.one_sided;
+    return ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window);
 }
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an)

@@ -9,7 +9,11 @@
 
 #include "segment.h"
 
-/* The fields the post-dissector must be handed (call once, at handoff). */
+/* Looks up the protocols the reader needs (at handoff, once every dissector
+ * registered); warns about any that is missing. */
+void ss_reader_resolve(void);
+
+/* The fields the post-dissector must be handed: a new array each call. */
 GArray *ss_reader_wanted_hfids(void);
 
 /* Fills seg from the frame's TCP segment or ICMP error; false when the

@@ -55,6 +55,13 @@ void ss_attempts_free(ss_attempts *t)
 
 uint32_t ss_attempts_count(const ss_attempts *t) { return t->all->len; }
 
+/* Kept even when not shown yet: a first SYN matters once the attempt is
+ * retried or fails, which only later frames tell. */
+bool ss_attempt_note_present(const ss_attempt_note *n)
+{
+    return n->role != SS_ROLE_NONE || n->synack_retry || n->crosses;
+}
+
 static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, bool create)
 {
     ss_tuple key = ss_conn_key(tuple, dir);
@@ -64,13 +71,6 @@ static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, 
         g_hash_table_insert(t->conns, g_memdup2(&key, sizeof key), c);
     }
     return c;
-}
-
-const ss_attempt *ss_attempts_current(ss_attempts *t, const ss_tuple *client_to_server)
-{
-    int dir;
-    conn_state *c = conn_lookup(t, client_to_server, &dir, false);
-    return c ? c->attempt[dir] : NULL;
 }
 
 static void append_syn(ss_attempt *a, const ss_segment *seg)
@@ -164,7 +164,7 @@ static void add_synack(ss_attempts *t, const ss_segment *seg, ss_attempt_note *n
     synack_train *train = &c->synack[dir];
     if (train->valid && train->seq == seg->seq) {
         note->synack_retry = ++train->count;
-        note->synack_gap_ns = seg->time_ns - train->last_ns;
+        note->synack_gap_ns = ss_time_diff(seg->time_ns, train->last_ns);
     } else {
         train->valid = true;
         train->seq = seg->seq;
@@ -206,23 +206,28 @@ void ss_attempts_add_tcp(ss_attempts *t, const ss_segment *seg, ss_attempt_note 
     /* every other segment plays no part: no lookup at all */
 }
 
-ss_attempt *ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
 {
     memset(note, 0, sizeof *note);
     const ss_icmp_quote *q = &seg->icmp;
-    if (!q->has_seq)
-        return NULL;
     int dir;
-    conn_state *c = conn_lookup(t, &q->tuple, &dir, false);
+    conn_state *c = q->has_seq ? conn_lookup(t, &q->tuple, &dir, false) : NULL;
     ss_attempt *a = c ? c->attempt[dir] : NULL;
-    if (!a || a->isn != q->seq)
-        return NULL;            /* Linux checks the quoted sequence number too */
-    if (attempt_can_end(a))
-        end_attempt(a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
-    return a;
+    if (!a)
+        return SS_ICMP_NO_ATTEMPT;
+    if (a->isn != q->seq)
+        return SS_ICMP_OTHER_ISN;
+    if (!attempt_can_end(a))
+        return SS_ICMP_TOO_LATE;
+    end_attempt(a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
+    return SS_ICMP_ENDS_ATTEMPT;
 }
 
 /* --- reading an attempt ------------------------------------------------- */
+
+int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns) { return ss_time_diff(time_ns, a->syns[0].time_ns); }
+
+int64_t ss_attempt_span_ns(const ss_attempt *a) { return ss_attempt_elapsed_ns(a, a->syns[a->syn_count - 1].time_ns); }
 
 bool ss_attempt_is_notable(const ss_attempt *a)
 {
@@ -233,7 +238,7 @@ int64_t ss_attempt_gap_ns(const ss_attempt *a, uint32_t i)
 {
     if (i == 0 || i >= a->syn_count)
         return 0;
-    return a->syns[i].time_ns - a->syns[i - 1].time_ns;
+    return ss_time_diff(a->syns[i].time_ns, a->syns[i - 1].time_ns);
 }
 
 double ss_attempt_backoff(const ss_attempt *a, uint32_t i)

@@ -23,14 +23,17 @@
 #endif
 
 /* A -z handler (stat_tap_ui.tap_init_cb) returns bool from 4.6 on (false:
- * the argument was refused), nothing before. synsight's handlers exit on a
- * refused argument, as tshark's own do, so they only ever report success. */
+ * the argument was refused, and tshark exits with an error), nothing
+ * before: there a refused argument is reported and the table left out, as
+ * a plugin cannot make tshark fail. */
 #if SS_WS_AT_LEAST(4, 5)
 typedef bool ss_stat_init_result;
 #define SS_STAT_INIT_SUCCEEDED return true
+#define SS_STAT_INIT_FAILED return false
 #else
 typedef void ss_stat_init_result;
 #define SS_STAT_INIT_SUCCEEDED return
+#define SS_STAT_INIT_FAILED return
 #endif
 
 /* A boolean preference's storage: gboolean up to 4.2, bool from 4.4 on (the

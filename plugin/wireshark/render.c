@@ -18,6 +18,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 
+#include "ss_nstime.h"
 #include "ws_compat.h"
 
 static int hf_attempt = -1;
@@ -183,15 +184,6 @@ static void say(packet_info *pinfo, proto_item *item, expert_field *ei, const se
     expert_add_info_format(pinfo, item, ei, "%s", s->text);
 }
 
-static nstime_t to_nstime(int64_t ns)
-{
-    nstime_t t;
-    t.secs = (time_t)(ns / SS_NS_PER_SEC);
-    t.nsecs = (int)(ns % SS_NS_PER_SEC);
-    return t;
-}
-
-static double seconds(int64_t ns) { return (double)ns / (double)SS_NS_PER_SEC; }
 
 /* FT_UINT32 and FT_FRAMENUM fields alike */
 static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
@@ -203,7 +195,7 @@ static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
 
 static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, int64_t ns)
 {
-    nstime_t t = to_nstime(ns);
+    nstime_t t = ss_nstime_of(ns);
     proto_item *it = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
     proto_item_set_generated(it);
     return it;
@@ -259,18 +251,18 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         int64_t gap = ss_attempt_gap_ns(a, i);
         proto_item *retry = add_uint(tree, hf_syn_retry, tvb, i);
         add_time(tree, hf_syn_gap, tvb, gap);
-        add_time(tree, hf_syn_elapsed, tvb, a->syns[i].time_ns - a->syns[0].time_ns);
+        add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, a->syns[i].time_ns));
         if (i >= 2) {
             double backoff = ss_attempt_backoff(a, i);
             proto_item *it = proto_tree_add_double(tree, hf_syn_backoff, tvb, 0, 0, backoff);
             proto_item_set_generated(it);
             expert_add_info_format(pinfo, retry, &ei_syn_retry,
                 "SYN retransmission %u of the attempt in frame %u, %.2f s after the previous one (backoff \xc3\x97%.1f)",
-                i, a->syns[0].frame, seconds(gap), backoff);
+                i, a->syns[0].frame, ss_time_seconds(gap), backoff);
         } else {
             expert_add_info_format(pinfo, retry, &ei_syn_retry,
                 "SYN retransmission %u of the attempt in frame %u, %.2f s after the first SYN",
-                i, a->syns[0].frame, seconds(gap));
+                i, a->syns[0].frame, ss_time_seconds(gap));
         }
     }
     if (final)
@@ -290,7 +282,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     char server[80], sched[48];
     server_endpoint(a, server, sizeof server);
     schedule_phrase(ss_attempt_schedule(a, a->syn_count), sched, sizeof sched);
-    int64_t span = a->syns[a->syn_count - 1].time_ns - a->syns[0].time_ns;
+    int64_t span = ss_attempt_span_ns(a);
     sentence say_this = { "" };
     if (a->outcome == SS_OUTCOME_OPEN) {
         if (a->syn_count == 1)
@@ -298,7 +290,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
                          "the capture ended", server);
         else
             sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
-                         "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, seconds(span), sched);
+                         "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, ss_time_seconds(span), sched);
         /* Wireshark 4.0 does not let a dissector read the capture filter the
          * file records; a capture of nothing but TCP is the evidence we have. */
         if (facts->only_tcp)
@@ -308,7 +300,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         add_uint(tree, hf_superseded_by, tvb, a->superseded_by);
         sentence_add(&say_this, "Connection attempt to %s abandoned after %u SYN%s over %.1f s: the application "
                      "retried from the same port with a new ISN in frame %u",
-                     server, a->syn_count, a->syn_count == 1 ? "" : "s", seconds(span), a->superseded_by);
+                     server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(span), a->superseded_by);
         say(pinfo, outcome, &ei_superseded, &say_this);
     }
 }
@@ -318,7 +310,7 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     const ss_attempt *a = n->attempt;
     add_uint(tree, hf_attempt, tvb, a->syns[0].frame);
     add_uint(tree, hf_answers, tvb, n->answers);
-    add_time(tree, hf_syn_elapsed, tvb, pinfo->abs_ts.secs * SS_NS_PER_SEC + pinfo->abs_ts.nsecs - a->syns[0].time_ns);
+    add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, ss_time_of(&pinfo->abs_ts)));
     add_uint(tree, hf_syn_count, tvb, final ? a->syn_count : a->syns_at_outcome);
     /* A refusal the client ignored (it sent the SYN again) did not end the attempt. */
     bool ended_here = a->outcome_frame == pinfo->num;
@@ -330,7 +322,7 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         server_endpoint(a, server, sizeof server);
         expert_add_info_format(pinfo, outcome, &ei_answered_late,
             "SYN/ACK from %s answers the connection attempt in frame %u only after %u SYNs: connect() took %.2f s",
-            server, a->syns[0].frame, a->syns_at_outcome, seconds(a->outcome_time_ns - a->syns[0].time_ns));
+            server, a->syns[0].frame, a->syns_at_outcome, ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns)));
     }
 }
 
@@ -341,43 +333,29 @@ static void render_synack_retry(proto_tree *tree, packet_info *pinfo, tvbuff_t *
     expert_add_info_format(pinfo, retry, &ei_synack_retry,
         "SYN/ACK retransmission %u, %.2f s after the previous SYN/ACK: the server has not received the "
         "client's ACK (its SYN/ACK or the ACK was lost, or the client sent its SYN again)",
-        n->synack_retry, seconds(n->synack_gap_ns));
+        n->synack_retry, ss_time_seconds(n->synack_gap_ns));
 }
 
-/* "ICMP port unreachable from 10.0.0.2" */
+/* "ICMP port unreachable from 10.0.0.2", "TCP RST from 10.0.0.2:80" */
 static void refusal_source(const ss_refusal_note *r, char *buf, size_t size)
 {
-    char from[64];
-    ss_format_addr(&r->from, from, sizeof from);
-    if (strcmp(r->name, "tcp-rst") == 0) {
-        char ep[80];
-        ss_format_endpoint(&r->refused.dst, r->refused.dport, ep, sizeof ep);
-        snprintf(buf, size, "TCP RST from %s", ep);
+    char from[80];
+    if (r->by == SS_REFUSED_BY_RST) {
+        ss_format_endpoint(&r->refused.dst, r->refused.dport, from, sizeof from);
+        snprintf(buf, size, "TCP RST from %s", from);
     } else {
-        snprintf(buf, size, "%s %s from %s", strncmp(r->name, "icmpv6-", 7) == 0 ? "ICMPv6" : "ICMP", r->meaning, from);
+        ss_format_addr(&r->from, from, sizeof from);
+        snprintf(buf, size, "%s %s from %s", r->by == SS_REFUSED_BY_ICMPV6 ? "ICMPv6" : "ICMP", r->code->meaning, from);
     }
-}
-
-/* Why this answer usually comes back: what to look for on the far side. */
-static const char *refusal_hint(const ss_refusal_note *r)
-{
-    if (strcmp(r->name, "tcp-rst") == 0)
-        return "; nothing listens on that port, or a firewall rejects with tcp-reset";
-    bool v6 = strncmp(r->name, "icmpv6-", 7) == 0;
-    if (strstr(r->name, "-port-unreachable"))
-        return v6 ? "; an ip6tables REJECT rule answers this way by default"
-                  : "; an iptables REJECT rule answers this way by default";
-    if (strstr(r->name, "-admin-prohibited"))
-        return v6 ? "; a firewall rule forbids it (ip6tables REJECT --reject-with icmp6-adm-prohibited)"
-                  : "; a firewall rule forbids it (iptables REJECT --reject-with icmp-admin-prohibited)";
-    return "";
 }
 
 static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final)
 {
     const ss_refusal_note *r = &res->refusal;
-    proto_item *top = add_string(tree, hf_refusal, tvb, r->name);
-    add_string(tree, hf_refusal_errno, tvb, r->errno_name);
+    char name[48];
+    ss_refusal_name(r, name, sizeof name);
+    proto_item *top = add_string(tree, hf_refusal, tvb, name);
+    add_string(tree, hf_refusal_errno, tvb, r->code->errno_name);
     if (r->refuses)
         add_uint(tree, hf_refusal_refuses, tvb, r->refuses);
     add_string(tree, hf_refusal_proto, tvb, r->udp ? "udp" : "tcp");
@@ -386,7 +364,7 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     refusal_source(r, source, sizeof source);
     ss_format_endpoint(&r->refused.src, r->refused.sport, client, sizeof client);
     ss_format_endpoint(&r->refused.dst, r->refused.dport, server, sizeof server);
-    bool refused_conn = strcmp(r->errno_name, "ECONNREFUSED") == 0;
+    bool refused_conn = r->code->closed_port;
     sentence say_this = { "" };
 
     if (r->udp) {
@@ -399,14 +377,14 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
             sentence_add(&say_this, ": the port is closed (ECONNREFUSED on a connected socket)");
             sentence_add(&say_this, "; no such answer would not have proven it open");
         } else {
-            sentence_add(&say_this, ": %s on a connected socket", r->errno_name);
+            sentence_add(&say_this, ": %s on a connected socket", r->code->errno_name);
         }
         say(pinfo, top, &ei_udp_unreachable, &say_this);
         return;
     }
 
     const ss_attempt *a = res->attempt.attempt;
-    expert_field *ei = strcmp(r->name, "tcp-rst") == 0 ? &ei_refused_rst : &ei_refused_icmp;
+    expert_field *ei = r->by == SS_REFUSED_BY_RST ? &ei_refused_rst : &ei_refused_icmp;
     if (a && final && a->outcome_frame != pinfo->num) {
         /* The client sent its SYN again: this error did not end connect(). */
         sentence_add(&say_this, "%s quotes the SYN in frame %u but did not end connect(): the SYN was sent again "
@@ -421,10 +399,11 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     else
         sentence_add(&say_this, "%s refuses a connection attempt whose SYN is not in the capture", source);
     sentence_add(&say_this, " (%s \xe2\x86\x92 %s)", client, server);
-    sentence_add(&say_this, ": connect() fails with %s", r->errno_name);
+    sentence_add(&say_this, ": connect() fails with %s", r->code->errno_name);
     if (refused_conn && ei == &ei_refused_icmp)
         sentence_add(&say_this, ", as for a TCP RST");
-    sentence_add(&say_this, "%s", refusal_hint(r));
+    if (r->code->hint)
+        sentence_add(&say_this, "; %s", r->code->hint);
     say(pinfo, top, ei, &say_this);
 }
 
@@ -487,7 +466,7 @@ static bool attempt_role_shows(const ss_attempt_note *n, bool final)
 /* "63 s", "1.9 s": a duration for a short tag */
 static void short_duration(int64_t ns, char *buf, size_t size)
 {
-    double s = seconds(ns);
+    double s = ss_time_seconds(ns);
     snprintf(buf, size, s >= 9.95 ? "%.0f s" : "%.1f s", s);
 }
 
@@ -509,15 +488,15 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         if (!r->udp && a && final && a->outcome_frame != frame)
             snprintf(buf, size, "[refusal ignored: SYN #%u sent again]", r->refuses);
         else if (r->refuses)
-            snprintf(buf, size, "[refuses #%u: %s]", r->refuses, r->errno_name);
+            snprintf(buf, size, "[refuses #%u: %s]", r->refuses, r->code->errno_name);
         else
-            snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->errno_name);
+            snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->code->errno_name);
     } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
         snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->syns[0].frame);
     } else if (attempt_shows && n->role == SS_ROLE_SYN) {
         /* the first SYN, shown only on the final view: how the attempt ended */
         char span[24];
-        short_duration(a->syns[a->syn_count - 1].time_ns - a->syns[0].time_ns, span, sizeof span);
+        short_duration(ss_attempt_span_ns(a), span, sizeof span);
         switch (a->outcome) {
         case SS_OUTCOME_OPEN:
             if (a->syn_count == 1)
@@ -562,8 +541,7 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     const ss_attempt_note *n = &res->attempt;
     bool attempt_shows = attempt_role_shows(n, final);
     const ss_window_note *w = &res->window;
-    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !w->scale_unknown &&
-        !w->one_sided)
+    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !ss_window_note_present(w))
         return false;
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);

@@ -74,6 +74,8 @@ void ss_windows_free(ss_windows *w)
     g_free(w);
 }
 
+bool ss_window_note_present(const ss_window_note *n) { return n->scale_unknown || n->one_sided; }
+
 int ss_window_shift_needed(uint32_t in_flight, uint16_t raw)
 {
     for (int k = 0; k <= SS_MAX_WSCALE; k++)

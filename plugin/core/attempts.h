@@ -67,6 +67,10 @@ typedef struct ss_attempt_note {
     int64_t  synack_gap_ns;     /* time since the previous SYN/ACK */
 } ss_attempt_note;
 
+/* Whether a note carries anything (a role, a SYN/ACK retry, a crossing
+ * SYN). A first SYN counts: whether it is shown is decided later. */
+bool ss_attempt_note_present(const ss_attempt_note *n);
+
 typedef struct ss_attempts ss_attempts;
 
 ss_attempts *ss_attempts_new(void);
@@ -75,14 +79,17 @@ void ss_attempts_free(ss_attempts *tracker);
 /* Feeds one TCP segment; fills *note (zeroed when the frame plays no part). */
 void ss_attempts_add_tcp(ss_attempts *tracker, const ss_segment *seg, ss_attempt_note *note);
 
-/* An ICMP error that quotes a SYN of an attempt (tuple client -> server,
- * quoted sequence number = ISN) refuses it. Returns the attempt, or NULL
- * when no attempt in the capture matches. */
-ss_attempt *ss_attempts_refuse_icmp(ss_attempts *tracker, const ss_segment *seg,
-                                    ss_attempt_note *note);
+/* What an ICMP error quoting a TCP segment does to the attempts. */
+typedef enum ss_icmp_match {
+    SS_ICMP_NO_ATTEMPT = 0,     /* no attempt in the capture with the quoted addresses and ports */
+    SS_ICMP_OTHER_ISN,          /* the quoted sequence number is not the latest attempt's ISN */
+    SS_ICMP_ENDS_ATTEMPT,       /* it refuses the attempt: *note is its outcome frame */
+    SS_ICMP_TOO_LATE,           /* the attempt was answered or superseded before it */
+} ss_icmp_match;
 
-/* The latest attempt from tuple->src to tuple->dst, or NULL. */
-const ss_attempt *ss_attempts_current(ss_attempts *tracker, const ss_tuple *client_to_server);
+/* An ICMP error that quotes a SYN of an attempt (tuple client -> server,
+ * quoted sequence number = ISN, as Linux checks) refuses it. */
+ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *tracker, const ss_segment *seg, ss_attempt_note *note);
 
 /* Number of attempts tracked (for statistics and memory reports). */
 uint32_t ss_attempts_count(const ss_attempts *tracker);
@@ -93,6 +100,10 @@ uint32_t ss_attempts_count(const ss_attempts *tracker);
  * its first SYN is an ordinary handshake and says nothing. */
 bool ss_attempt_is_notable(const ss_attempt *a);
 
+/* Time from the attempt's first SYN to time_ns. */
+int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns);
+/* Time from the first SYN to the last. */
+int64_t ss_attempt_span_ns(const ss_attempt *a);
 /* Time between SYN i-1 and SYN i (i >= 1). */
 int64_t ss_attempt_gap_ns(const ss_attempt *a, uint32_t i);
 /* SYN i's gap divided by SYN i-1's gap (i >= 2); 0 when undefined. */

@@ -28,12 +28,20 @@ static dissector_handle_t synsight_handle;
  * cleanup routine, so that every (re)load of a file starts afresh. */
 static ss_analysis *analysis;
 
-static void synsight_init(void) { analysis = ss_analysis_new(); }
+/* As Wireshark's transum does: a disabled synsight asks for no fields, so
+ * that it costs nothing in any frame. */
+static void synsight_init(void)
+{
+    analysis = ss_analysis_new();
+    if (proto_is_protocol_enabled(find_protocol_by_id(proto_synsight)))
+        set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids());
+}
 
 static void synsight_cleanup(void)
 {
     ss_analysis_free(analysis);
     analysis = NULL;
+    set_postdissector_wanted_hfids(synsight_handle, NULL);
     ss_stats_cleanup();
 }
 
@@ -52,7 +60,7 @@ static void store(packet_info *pinfo, const ss_frame_result *res)
         keep(pinfo, KEY_ATTEMPT, &res->attempt, sizeof res->attempt);
     if (res->refusal.present)
         keep(pinfo, KEY_REFUSAL, &res->refusal, sizeof res->refusal);
-    if (res->window.scale_unknown || res->window.one_sided)
+    if (ss_window_note_present(&res->window))
         keep(pinfo, KEY_WINDOW, &res->window, sizeof res->window);
 }
 
@@ -111,8 +119,8 @@ static void proto_register_synsight(void)
 static void proto_reg_handoff_synsight(void)
 {
     /* The protocols whose items the reader needs exist only after every
-     * dissector registered; set_postdissector_wanted_hfids takes the array. */
-    set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids());
+     * dissector registered. */
+    ss_reader_resolve();
 }
 
 static void synsight_register_plugin(void)

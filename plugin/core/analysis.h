@@ -25,10 +25,6 @@ typedef struct ss_capture_facts {
     bool only_tcp;              /* every frame was TCP: a capture filter may have dropped ICMP */
 } ss_capture_facts;
 
-/* Whether an attempt note carries anything (a role, a SYN/ACK retry, a
- * crossing SYN). A first SYN counts: whether it is shown is decided later. */
-bool ss_attempt_note_present(const ss_attempt_note *n);
-
 typedef struct ss_analysis ss_analysis;
 
 ss_analysis *ss_analysis_new(void);

@@ -14,13 +14,13 @@
 #include "stats.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 
 #include "attempt_table.h"
+#include "ss_nstime.h"
 #include "ws_compat.h"
 
 static int synsight_tap = -1;
@@ -43,8 +43,7 @@ void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res)
 /* Times in the table count from the capture's first frame. */
 static int64_t capture_start_ns(const packet_info *pinfo)
 {
-    return ((int64_t)pinfo->abs_ts.secs - (int64_t)pinfo->rel_ts.secs) * SS_NS_PER_SEC +
-           ((int64_t)pinfo->abs_ts.nsecs - (int64_t)pinfo->rel_ts.nsecs);
+    return ss_time_diff(ss_time_of(&pinfo->abs_ts), ss_time_of(&pinfo->rel_ts));
 }
 
 /* Copies the attempts a tap record names into model; returns the rows
@@ -101,7 +100,7 @@ static ss_stat_init_result attempts_cli_init(const char *opt_arg, void *userdata
     } else if (strcmp(opt_arg, ATTEMPTS_CLI) != 0) {
         /* tshark matches -z arguments by prefix */
         fprintf(stderr, "tshark: invalid -z argument \"%s\"; use -z " ATTEMPTS_CLI "[,filter]\n", opt_arg);
-        exit(1);
+        SS_STAT_INIT_FAILED;
     }
     attempts_cli *cli = g_new0(attempts_cli, 1);
     cli->model = ss_attempt_table_new();
@@ -113,7 +112,7 @@ static ss_stat_init_result attempts_cli_init(const char *opt_arg, void *userdata
         fprintf(stderr, "tshark: -z " ATTEMPTS_CLI ": %s\n", err->str);
         g_string_free(err, TRUE);
         attempts_cli_finish(cli);
-        exit(1);
+        SS_STAT_INIT_FAILED;
     }
     SS_STAT_INIT_SUCCEEDED;
 }

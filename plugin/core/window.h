@@ -27,6 +27,10 @@ typedef struct ss_window_note {
     bool     one_sided;         /* a SYN/ACK completing a handshake where only one side offered scaling */
 } ss_window_note;
 
+/* Whether a note carries anything: a segment of a connection without
+ * handshake, or a one-sided window-scale offer. */
+bool ss_window_note_present(const ss_window_note *n);
+
 typedef struct ss_windows ss_windows;
 
 ss_windows *ss_windows_new(void);

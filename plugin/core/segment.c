@@ -4,7 +4,6 @@
  */
 #include "segment.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -165,13 +164,56 @@ bool ss_parse_icmp_error(const uint8_t *icmp, size_t len, bool v6, ss_segment *s
     return true;
 }
 
+/* IPv6 text as RFC 5952 and glibc's inet_ntop write it: lower-case hex, the
+ * longest run of two or more zero groups (the first of equal runs) as "::",
+ * and the last 32 bits as IPv4 for IPv4-compatible and -mapped addresses. */
+static void format_ipv6(const uint8_t *b, char *buf, size_t size)
+{
+    uint16_t w[8];
+    for (int i = 0; i < 8; i++)
+        w[i] = get16(b + 2 * i);
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && w[j] == 0)
+            j++;
+        if (j - i > best_len && j - i >= 2) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    bool v4_tail = best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff));
+    char out[64];
+    size_t n = 0;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            out[n++] = ':';
+            if (i + best_len == 8)
+                out[n++] = ':';
+            i += best_len - 1;
+            continue;
+        }
+        if (i)
+            out[n++] = ':';
+        if (i == 6 && v4_tail) {
+            n += (size_t)snprintf(out + n, sizeof out - n, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+            break;
+        }
+        n += (size_t)snprintf(out + n, sizeof out - n, "%x", w[i]);
+    }
+    out[n] = '\0';
+    snprintf(buf, size, "%s", out);
+}
+
 void ss_format_addr(const ss_addr *addr, char *buf, size_t size)
 {
-    if (addr->family != 4 && addr->family != 6) {
-        snprintf(buf, size, "?");
-        return;
-    }
-    if (!inet_ntop(addr->family == 4 ? AF_INET : AF_INET6, addr->bytes, buf, (socklen_t)size))
+    const uint8_t *b = addr->bytes;
+    if (addr->family == 4)
+        snprintf(buf, size, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    else if (addr->family == 6)
+        format_ipv6(b, buf, size);
+    else
         snprintf(buf, size, "?");
 }
 

@@ -1,0 +1,199 @@
+"""synsight against Wireshark's own TCP and ICMP fields, and the window-scale
+bound against the truth a full capture holds."""
+from collections import defaultdict
+
+from outputs import synsight_output
+
+TCP_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
+              "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags.syn",
+              "tcp.flags.ack", "tcp.flags.reset", "tcp.flags.fin", "tcp.options.timestamp.tsval",
+              "tcp.options.timestamp.tsecr"]
+
+
+def tcp_segments(ts, name):
+    # the last occurrence: the innermost header of a tunnelled packet
+    out = ts.run("-r", ts.capture(name), "-Y", "tcp and not icmp and not icmpv6", "-T", "fields",
+                 "-E", "occurrence=l", *sum((["-e", f] for f in TCP_FIELDS), []))
+    segs = []
+    for line in out.splitlines():
+        v = dict(zip(TCP_FIELDS, line.split("\t")))
+        if not v["tcp.srcport"] or not v["tcp.seq_raw"]:
+            continue                    # a header cut off by the snap length
+        segs.append({
+            "frame": int(v["frame.number"]), "time": float(v["frame.time_epoch"]),
+            "src": (v["ip.src"] or v["ipv6.src"], int(v["tcp.srcport"])),
+            "dst": (v["ip.dst"] or v["ipv6.dst"], int(v["tcp.dstport"])),
+            "seq": int(v["tcp.seq_raw"]), "ack": int(v["tcp.ack_raw"]),
+            "syn": v["tcp.flags.syn"] in ("1", "True"), "ackf": v["tcp.flags.ack"] in ("1", "True"),
+            "rst": v["tcp.flags.reset"] in ("1", "True"), "fin": v["tcp.flags.fin"] in ("1", "True"),
+            "tsval": v["tcp.options.timestamp.tsval"], "tsecr": v["tcp.options.timestamp.tsecr"],
+        })
+    return segs
+
+
+def syn_trains(segs):
+    """{(client, server, isn): [SYN segments]} in capture order: the attempts
+    as Wireshark's own fields show them (SYN+FIN/RST: probes, not attempts)."""
+    trains = defaultdict(list)
+    for s in segs:
+        if s["syn"] and not s["ackf"] and not s["fin"] and not s["rst"]:
+            trains[(s["src"], s["dst"], s["seq"])].append(s)
+    return trains
+
+
+# What the client application really got when the capture was made
+# (peer.py's log, see captures/MANIFEST.md): the refusal's errno must say so.
+OBSERVED_ERRNO = {
+    "icmp-port-unreachable": "ECONNREFUSED", "icmp-admin-prohibited": "EHOSTUNREACH",
+    "icmp-host-unreachable": "EHOSTUNREACH", "icmp-net-unreachable": "ENETUNREACH",
+    "icmpv6-port-unreachable": "ECONNREFUSED", "icmpv6-admin-prohibited": "EACCES",
+    "tcp-reset": "ECONNREFUSED", "closed-port": "ECONNREFUSED", "syn-refused-icmp-midway": "ECONNREFUSED",
+    "syn-refused-rst-midway": "ECONNREFUSED", "udp-closed-port": "ECONNREFUSED",
+}
+
+ICMP_FIELDS = ["frame.number", "icmp.type", "icmpv6.type", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
+               "ip.proto", "ipv6.nxt", "tcp.srcport", "tcp.dstport", "tcp.seq", "udp.srcport", "udp.dstport"]
+
+
+def check_refusals(ts, name, got, segs):
+    """Each ICMP destination unreachable quoting a SYN refuses the latest SYN
+    with the quoted addresses, ports and sequence number (as Wireshark itself
+    dissects the quote); the errno is what the real client saw."""
+    out = ts.run("-r", ts.capture(name), "-Y", "icmp.type == 3 || icmpv6.type == 1", "-T", "fields",
+                 "-E", "occurrence=a", *sum((["-e", f] for f in ICMP_FIELDS), []))
+    checked = 0
+    for line in out.splitlines():
+        v = {k: val.split(",") for k, val in zip(ICMP_FIELDS, line.split("\t"))}
+
+        def quoted(*keys):              # the quote is the second IP header; its transport the first after it
+            for k in keys:
+                if len(v[k]) > 1 and v[k][1]:
+                    return v[k][1]
+            return ""
+        frame = int(v["frame.number"][0])
+        fields = dict(got.get(frame, []))
+        quoted_src, quoted_dst = quoted("ip.src", "ipv6.src"), quoted("ip.dst", "ipv6.dst")
+        quoted_proto = quoted("ip.proto", "ipv6.nxt")
+        prefix = "icmpv6-" if v["icmpv6.type"][0] else "icmp-"
+        if quoted_proto not in ("6", "17") or not quoted_src:
+            assert "synsight.refusal" not in fields, (name, frame, "refusal for a quote of neither TCP nor UDP")
+            checked += 1
+            continue
+        v = {k: val[0] for k, val in v.items()}
+        if quoted_proto == "6":
+            if not v["tcp.seq"]:
+                continue                # fewer than 8 TCP bytes quoted: no refusal can be proven
+            # inside an ICMP quote Wireshark shows the absolute sequence number
+            syns = [s for s in segs if s["syn"] and not s["ackf"] and s["frame"] < frame
+                    and s["src"] == (quoted_src, int(v["tcp.srcport"]))
+                    and s["dst"] == (quoted_dst, int(v["tcp.dstport"])) and s["seq"] == int(v["tcp.seq"])]
+            assert syns, (name, frame, "no SYN for the quote")
+            assert fields.get("synsight.refusal.refuses") == str(syns[-1]["frame"]), (name, frame, fields)
+            assert fields.get("synsight.refusal.proto") == "tcp", (name, frame, fields)
+        else:
+            assert fields.get("synsight.refusal.proto") == "udp", (name, frame, fields)
+        assert fields.get("synsight.refusal", "").startswith(prefix), (name, frame, fields)
+        checked += 1
+    if name in OBSERVED_ERRNO:
+        ends = [dict(f) for f in got.values() if dict(f).get("synsight.refusal")
+                and (dict(f).get("synsight.outcome") or dict(f).get("synsight.refusal.proto") == "udp")]
+        assert len(ends) == 1, (name, "one frame must end the attempt", ends)
+        assert ends[0]["synsight.refusal.errno"] == OBSERVED_ERRNO[name], (name, ends[0])
+        checked += 1
+    return checked
+
+
+def check_oracle(ts, name):
+    """Recompute every SYN-train number from Wireshark's raw TCP fields and
+    compare with synsight's final output."""
+    got = synsight_output(ts, name, "final")
+    segs = tcp_segments(ts, name)
+    trains = syn_trains(segs)
+    checked = 0
+    for (client, server, isn), syns in trains.items():
+        first = syns[0]
+        answer = next((s for s in segs if s["frame"] > first["frame"] and s["src"] == server
+                       and s["dst"] == client and s["ack"] == (isn + 1) % 2**32
+                       and (s["syn"] and s["ackf"] or s["rst"])), None)
+        notable = len(syns) > 1 or answer is None or not answer["syn"]
+        for i, s in enumerate(syns):
+            fields = dict(got.get(s["frame"], []))
+            if not notable:
+                assert "synsight.attempt" not in fields, (name, s["frame"], "ordinary handshake flagged")
+                continue
+            assert fields.get("synsight.attempt") == str(first["frame"]), (name, s["frame"], fields)
+            assert fields.get("synsight.syn.count") == str(len(syns)), (name, s["frame"], fields)
+            if i:
+                assert fields.get("synsight.syn.retry") == str(i), (name, s["frame"], fields)
+                gap = float(fields["synsight.syn.gap"])
+                assert abs(gap - (s["time"] - syns[i - 1]["time"])) < 2e-6, (name, s["frame"], gap)
+            else:
+                assert "synsight.syn.retry" not in fields, (name, s["frame"], fields)
+            if answer is not None:
+                assert fields.get("synsight.outcome_in") == str(answer["frame"]), (name, s["frame"], fields)
+            checked += 1
+        if answer is not None and notable:
+            fields = dict(got.get(answer["frame"], []))
+            assert fields.get("synsight.attempt") == str(first["frame"]), (name, answer["frame"], fields)
+            expect = "answered" if answer["syn"] else "refused-rst"
+            assert fields.get("synsight.outcome") == expect, (name, answer["frame"], fields)
+            if answer["syn"] and answer["tsecr"]:
+                echoed = next(s for s in syns if s["tsval"] == answer["tsecr"])
+                assert fields.get("synsight.answers") == str(echoed["frame"]), (name, answer["frame"], fields)
+            checked += 1
+    # SYN/ACK retransmissions: same server ISN on the same 4-tuple
+    synacks = defaultdict(list)
+    for s in segs:
+        if s["syn"] and s["ackf"]:
+            synacks[(s["src"], s["dst"], s["seq"])].append(s)
+    for train in synacks.values():
+        for i, s in enumerate(train):
+            fields = dict(got.get(s["frame"], []))
+            if i:
+                assert fields.get("synsight.synack.retry") == str(i), (name, s["frame"], fields)
+                checked += 1
+            else:
+                assert "synsight.synack.retry" not in fields, (name, s["frame"], fields)
+    checked += check_refusals(ts, name, got, segs)
+    print(f"{name}: {checked} frames agree with Wireshark's own dissection and the client's errno")
+
+
+def check_window_soundness(ts, name):
+    """NAME is NAME-full with the handshake cut off (captures/make_captures.sh).
+    On every segment of NAME, 2^min_shift must not exceed the true scale
+    factor that Wireshark reads from NAME-full's handshake; NAME-full itself
+    must get no window flags. Prints how close the bound gets."""
+    full_fields = ["frame.number", "tcp.srcport", "tcp.window_size_scalefactor", "synsight.window.scale_unknown",
+                   "synsight.window.min_shift", "tcp.flags.syn"]
+    out = ts.run("-2", "-r", ts.capture(name + "-full"), "-Y", "tcp", "-T", "fields",
+                 *sum((["-e", f] for f in full_fields), []))
+    truth, offset = {}, 0
+    for line in out.splitlines():
+        v = dict(zip(full_fields, line.split("\t")))
+        assert not v["synsight.window.scale_unknown"] and not v["synsight.window.min_shift"], \
+            (name + "-full", v["frame.number"], "window flag on a connection with its handshake")
+        if v["tcp.flags.syn"] in ("1", "True"):
+            offset = int(v["frame.number"])
+        else:
+            truth[int(v["frame.number"])] = (v["tcp.srcport"], int(v["tcp.window_size_scalefactor"]))
+    cut_fields = ["frame.number", "tcp.srcport", "synsight.window.scale_unknown", "synsight.window.min_shift"]
+    out = ts.run("-2", "-r", ts.capture(name), "-Y", "tcp", "-T", "fields", *sum((["-e", f] for f in cut_fields), []))
+    best = {}
+    segments = 0
+    for line in out.splitlines():
+        v = dict(zip(cut_fields, line.split("\t")))
+        frame = int(v["frame.number"])
+        port, factor = truth[frame + offset]
+        assert port == v["tcp.srcport"], (name, frame, "frame mapping")
+        assert v["synsight.window.scale_unknown"], (name, frame, "segment without scale_unknown")
+        shift = int(v["synsight.window.min_shift"] or 0)
+        assert 2 ** shift <= factor, (name, frame, f"min_shift {shift} exceeds the true shift of {factor}")
+        true_shift = factor.bit_length() - 1
+        if shift > best.get(port, (0, 0, 0))[0]:
+            best[port] = (shift, true_shift, frame)
+        best.setdefault(port, (0, true_shift, 0))
+        segments += 1
+    for port, (shift, true_shift, frame) in sorted(best.items()):
+        print(f"{name}: sender port {port}: true shift {true_shift}, bound {shift}"
+              + (f" (from frame {frame})" if frame else ""))
+    print(f"{name}: min_shift sound on all {segments} segments")

@@ -1,0 +1,129 @@
+"""The connection-attempts table (-z synsight,attempts) and its GUI forms."""
+import difflib
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+
+from check_oracle import syn_trains, tcp_segments
+from harness import EXPECTED
+from outputs import synsight_output
+
+VERDICT_ORDER = ["failed", "given up", "late", "ok"]
+
+
+def attempts_table(ts, name, mode, extra=""):
+    args = ["-r", ts.capture(name), "-q", "-z", "synsight,attempts" + extra]
+    if mode == "final":
+        args.insert(0, "-2")
+    return ts.run(*args)
+
+
+def parse_table(text):
+    """(attempt rows, destination rows), each a list of dicts keyed by header."""
+    sections, current = [], None
+    for line in text.splitlines():
+        cells = re.split(r"\s{2,}", line.strip())
+        if cells[0] in ("Verdict", "Destination"):
+            current = {"header": cells, "rows": []}
+            sections.append(current)
+        elif current is not None and line.strip() and not line.startswith("=") and line != "By destination":
+            current["rows"].append(dict(zip(current["header"], cells)))
+            assert len(cells) == len(current["header"]), ("ragged row", line)
+        elif not line.strip():
+            current = None
+    assert len(sections) == 2, ("expected an attempts table and a destination summary", text)
+    return sections[0]["rows"], sections[1]["rows"]
+
+
+def endpoint(addr_port):
+    addr, port = addr_port
+    return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+
+
+def check_table(ts, name):
+    single = attempts_table(ts, name, "single")
+    final = attempts_table(ts, name, "final")
+    if single != final:
+        sys.stdout.writelines(difflib.unified_diff(final.splitlines(True), single.splitlines(True), "-2", "single"))
+        raise SystemExit(f"{name}: the attempts table differs between one pass and two")
+    path = os.path.join(EXPECTED, f"{name}.attempts.txt")
+    with open(path) as f:
+        want = f.read()
+    if final != want:
+        sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), final.splitlines(True),
+                                                   f"expected/{name}.attempts.txt", "tshark"))
+        raise SystemExit(f"{name}: the attempts table differs from the expected file")
+
+    rows, dests = parse_table(final)
+    # Every SYN train in Wireshark's own dissection is one row, with its SYN
+    # count and client/server; the tree's final fields give the outcome.
+    got = synsight_output(ts, name, "final")
+    segs = tcp_segments(ts, name)
+    trains = syn_trains(segs)
+    by_first = {int(r["First SYN frame"]): r for r in rows}
+    assert len(by_first) == len(rows) == len(trains), (name, len(rows), len(trains))
+    for (client, server, isn), syns in trains.items():
+        r = by_first[syns[0]["frame"]]
+        assert (r["Client"], r["Server"], int(r["SYNs"])) == (endpoint(client), endpoint(server), len(syns)), (name, r)
+        fields = dict(got.get(syns[0]["frame"], []))
+        if "synsight.outcome" in fields:
+            assert r["Outcome"] == fields["synsight.outcome"], (name, r, fields)
+            end = fields.get("synsight.superseded_by" if r["Outcome"] == "superseded" else "synsight.outcome_in", "-")
+            assert r["Outcome frame"] == end, (name, r, fields)
+        else:   # an ordinary handshake: answered at the first SYN by the next SYN/ACK
+            answer = next(s for s in segs if s["frame"] > syns[0]["frame"] and s["syn"] and s["ackf"]
+                          and s["src"] == server and s["ack"] == (isn + 1) % 2**32)
+            assert (r["Verdict"], r["Outcome"], r["Outcome frame"]) == ("ok", "answered", str(answer["frame"])), (name, r)
+    # failures first, then by first SYN
+    keys = [(VERDICT_ORDER.index(r["Verdict"]), int(r["First SYN frame"])) for r in rows]
+    assert keys == sorted(keys), (name, "rows out of order", keys)
+    # the summary adds up the rows
+    counted = defaultdict(lambda: [0, 0, 0, 0, 0])
+    column = {"answered": 1, "refused-rst": 2, "refused-icmp": 2, "unanswered": 3, "superseded": 4}
+    for r in rows:
+        counted[r["Server"]][0] += 1
+        counted[r["Server"]][column[r["Outcome"]]] += 1
+    summary = {d["Destination"]: [int(d[k]) for k in ("Attempts", "Answered", "Refused", "Unanswered", "Superseded")]
+               for d in dests}
+    assert summary == dict(counted), (name, summary, dict(counted))
+    failures = [v[2] + v[3] for v in (summary[d["Destination"]] for d in dests)]
+    assert failures == sorted(failures, reverse=True), (name, "destinations with failures not first")
+    print(f"{name}: {len(rows)} attempts and {len(dests)} destinations agree with Wireshark's TCP fields")
+
+
+def check_table_options(ts):
+    name = "parallel-one-port-dropped"
+    rows, _ = parse_table(attempts_table(ts, name, "single"))
+    assert [r["Server"] for r in rows if r["Verdict"] == "failed"] == ["10.0.0.2:49667"], rows
+    # the filter selects frames; an attempt is listed when any of its frames matches
+    rows_f, dests_f = parse_table(attempts_table(ts, name, "single", ",tcp.dstport==49667 || tcp.srcport==445"))
+    assert sorted(r["Server"] for r in rows_f) == ["10.0.0.2:445", "10.0.0.2:49667"], rows_f
+    assert [d["Destination"] for d in dests_f] == ["10.0.0.2:49667", "10.0.0.2:445"], dests_f
+    rows_n, _ = parse_table(attempts_table(ts, name, "single", ",udp"))
+    assert rows_n == [], rows_n
+    # a bad filter: a clear message and exit status 1, no table
+    # (a plugin can make tshark fail only from 4.6 on, where a -z handler
+    # returns whether it took its argument; before, it says so and prints no table)
+    refused_status = (lambda rc: rc != 0) if ts.ws_version >= (4, 6) else (lambda rc: rc == 0)
+    cmd = ts.command(["tshark", "-r", ts.capture(name), "-q", "-z", "synsight,attempts,tcp.port=="])
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    assert refused_status(p.returncode) and "synsight,attempts" in p.stderr and "invalid" in p.stderr, \
+        (p.returncode, p.stderr)
+    assert "Verdict" not in p.stdout, p.stdout
+    cmd[-1] = "synsight,attemptsx"        # tshark matches -z by prefix: refused, not read as "attempts"
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    assert refused_status(p.returncode) and "invalid -z argument" in p.stderr, (p.returncode, p.stderr)
+    assert "Verdict" not in p.stdout, p.stdout
+    # The Statistics-menu tables (Wireshark's generic table format in tshark)
+    # hold the same rows and counts as the text table.
+    out = ts.run("-2", "-r", ts.capture(name), "-q", "-z", "synsight,attempt_table", "-z", "synsight,destination_table")
+    gui_rows = sorted(tuple(c.strip() for c in line.split("|")[:4]) for line in out.splitlines()
+                      if line.split(" |")[0] in VERDICT_ORDER)
+    assert gui_rows == sorted((r["Verdict"], r["Client"], r["Server"], r["SYNs"]) for r in rows), gui_rows
+    gui_dests = sorted(line.replace(" ", "") for line in out.splitlines() if line.count("|") == 6
+                       and not line.startswith("Destination"))
+    assert gui_dests == ["10.0.0.2:135|1|1|0|0|0|", "10.0.0.2:445|1|1|0|0|0|", "10.0.0.2:49666|1|1|0|0|0|",
+                         "10.0.0.2:49667|1|0|0|1|0|", "10.0.0.2:8080|1|1|0|0|0|"], gui_dests
+    print("filter argument, bad filter and the GUI tables: as expected")
