@@ -271,7 +271,10 @@ typedef enum step { STEP_EQUAL, STEP_DOUBLE, STEP_OTHER } step;
  * a quarter of a doubling of 1 or 2 is taken as "equal" or "doubled". */
 #define STEP_TOLERANCE 0.25
 /* Linux caps the retransmission timeout at TCP_RTO_MAX (120 s): a doubling
- * train that reaches it goes on with equal gaps and is still exponential. */
+ * train that reaches it goes on with equal gaps and is still exponential.
+ * Equal gaps of 60 s or more after a doubling are taken as that cap: the
+ * last doubling before it starts from 64 s, and a sender with a lower cap
+ * is still well above every initial RTO in use. */
 #define RTO_CAP_NS (60 * SS_NS_PER_SEC)
 
 static step classify_step(int64_t prev, int64_t cur)

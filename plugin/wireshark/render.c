@@ -160,7 +160,7 @@ void ss_render_register(int proto)
 /* Expert sentences live in Wireshark's 240-byte item labels: a sentence is a
  * core that always fits plus clauses added only where they fit, so nothing
  * is cut off mid-word. */
-#define SENTENCE_MAX 239
+#define SENTENCE_MAX (ITEM_LABEL_LENGTH - 1)
 
 typedef struct sentence {
     char text[SENTENCE_MAX + 1];
@@ -193,10 +193,11 @@ static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
     return it;
 }
 
+/* Shown as a person reads a gap, "1.024 s"; the field keeps nanoseconds. */
 static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, int64_t ns)
 {
     nstime_t t = ss_nstime_of(ns);
-    proto_item *it = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
+    proto_item *it = proto_tree_add_time_format_value(tree, hf, tvb, 0, 0, &t, "%.3f s", ss_time_seconds(ns));
     proto_item_set_generated(it);
     return it;
 }
@@ -254,7 +255,8 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, a->syns[i].time_ns));
         if (i >= 2) {
             double backoff = ss_attempt_backoff(a, i);
-            proto_item *it = proto_tree_add_double(tree, hf_syn_backoff, tvb, 0, 0, backoff);
+            /* a ratio to two decimals: "2.00", not 1.99895720435 */
+            proto_item *it = proto_tree_add_double_format_value(tree, hf_syn_backoff, tvb, 0, 0, backoff, "%.2f", backoff);
             proto_item_set_generated(it);
             expert_add_info_format(pinfo, retry, &ei_syn_retry,
                 "SYN retransmission %u of the attempt in frame %u, %.2f s after the previous one (backoff \xc3\x97%.1f)",

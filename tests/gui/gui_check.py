@@ -19,7 +19,6 @@ docs/images holds the committed ones: `cmake --build build --target
 update-screenshots`). Exits 77 (skipped) when wireshark, Xvfb, xdotool or
 ImageMagick is not installed.
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -28,9 +27,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-CAPTURES = os.path.join(ROOT, "captures")
-NOBODY = 65534
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+from harness import CAPTURES, NOBODY, ROOT, as_test_user, plugin_arguments  # noqa: E402
 # Wireshark's default colours for a valid display filter, set explicitly.
 VALID_RGB, INVALID_RGB = "afffaf", "ffafaf"
 # docs/synsight.colorfilters: "SYN never answered" (45232,0,0 in 16 bits)
@@ -77,7 +75,6 @@ class Gui:
             # Qt's own allocations are not ours to judge: memory errors only.
             self.env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
             self.env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
-        self.prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] if os.geteuid() == 0 else []
 
     def start_x(self):
         r, w = os.pipe()
@@ -89,7 +86,7 @@ class Gui:
         self.env["DISPLAY"] = self.display
 
     def command(self, argv):
-        return self.prefix + ["env", "-i"] + [f"{k}={v}" for k, v in self.env.items()] + list(argv)
+        return as_test_user(self.env, argv)
 
     def capture(self, name):
         dst = os.path.join(self.dir, name + ".pcapng")
@@ -233,10 +230,7 @@ def quit_cleanly(gui, proc, wid, what):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--plugin", required=True)
-    p.add_argument("--ws-version", required=True)
-    p.add_argument("--preload", default="")
+    p = plugin_arguments()
     p.add_argument("--screenshots", default=".")
     a = p.parse_args()
     missing = [t for t in ("wireshark", "Xvfb", "xdotool", "import", "convert", "identify") if not shutil.which(t)]

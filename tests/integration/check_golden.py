@@ -1,12 +1,8 @@
 """The tree, the expert tap and the Info column against the expected files."""
-import difflib
-import os
 import re
-import sys
 from collections import defaultdict
 
-from harness import EXPECTED
-from outputs import LABEL_MAX, expected_path, load_frames, render, synsight_output
+from outputs import LABEL_MAX, expected_path, load_frames, render, same_as_expected, synsight_output
 
 def check_golden(ts, name, mode):
     result = synsight_output(ts, name, mode)
@@ -15,12 +11,7 @@ def check_golden(ts, name, mode):
             if field.startswith("expert."):
                 assert len(value.encode()) < LABEL_MAX, (name, frame, "sentence cut off by Wireshark", value)
     got = render(result)
-    with open(expected_path(name, mode)) as f:
-        want = f.read()
-    if got != want:
-        sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
-                                                   f"expected/{name}.{mode}.txt", "tshark"))
-        raise SystemExit(f"{name} ({mode}): synsight output differs from the expected file")
+    want = same_as_expected(got, f"{name}.{mode}.txt", f"{name} ({mode}): synsight output")
     print(f"{name} ({mode}): {sum(len(v) for v in load_frames(want).values())} values match")
 
 
@@ -81,10 +72,5 @@ def render_info(tags):
 
 def check_info(ts, name):
     got = render_info(info_tags(ts, name))
-    with open(os.path.join(EXPECTED, f"{name}.info.txt")) as f:
-        want = f.read()
-    if got != want:
-        sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
-                                                   f"expected/{name}.info.txt", "tshark"))
-        raise SystemExit(f"{name}: the Info column's tags differ from the expected file")
+    want = same_as_expected(got, f"{name}.info.txt", f"{name}: the Info column's tags")
     print(f"{name}: {want.count(chr(10)) - 1} frames tagged as expected; none without a finding")

@@ -1,14 +1,12 @@
 """The connection-attempts table (-z synsight,attempts) and its GUI forms."""
 import difflib
-import os
 import re
 import subprocess
 import sys
 from collections import defaultdict
 
 from check_oracle import syn_trains, tcp_segments
-from harness import EXPECTED
-from outputs import synsight_output
+from outputs import same_as_expected, synsight_output
 
 VERDICT_ORDER = ["failed", "given up", "late", "ok"]
 
@@ -48,13 +46,7 @@ def check_table(ts, name):
     if single != final:
         sys.stdout.writelines(difflib.unified_diff(final.splitlines(True), single.splitlines(True), "-2", "single"))
         raise SystemExit(f"{name}: the attempts table differs between one pass and two")
-    path = os.path.join(EXPECTED, f"{name}.attempts.txt")
-    with open(path) as f:
-        want = f.read()
-    if final != want:
-        sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), final.splitlines(True),
-                                                   f"expected/{name}.attempts.txt", "tshark"))
-        raise SystemExit(f"{name}: the attempts table differs from the expected file")
+    same_as_expected(final, f"{name}.attempts.txt", f"{name}: the attempts table")
 
     rows, dests = parse_table(final)
     # Every SYN train in Wireshark's own dissection is one row, with its SYN

@@ -6,6 +6,7 @@ everything it reads is copied there first: the checkout itself may be one that
 nobody cannot read (a clone under /root). Every check first proves the plugin
 is loaded (prove_loaded): none can pass without it.
 """
+import argparse
 import os
 import shutil
 import subprocess
@@ -46,6 +47,25 @@ def sanitizer_problem(stderr):
     return None
 
 
+NOBODY = 65534
+
+
+def as_test_user(env, argv):
+    """argv with exactly env, as nobody when we are root (Wireshark reads no
+    personal plugins as root): the one place that builds such a command."""
+    prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] if os.geteuid() == 0 else []
+    return prefix + ["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + list(argv)
+
+
+def plugin_arguments(description=None):
+    """The arguments every runner of the plugin under test takes."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--plugin", required=True, help="the synsight.so under test")
+    p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
+    p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
+    return p
+
+
 class Tshark:
     """A tshark that loads the plugin under test, run unprivileged if we are root."""
 
@@ -71,9 +91,6 @@ class Tshark:
             # leaks are checked at exit; only those through synsight fail a test
             self.env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
             self.env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
-        self.prefix = []
-        if os.geteuid() == 0:
-            self.prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
     def capture(self, name):
         """Copy a capture where the unprivileged tshark can read it."""
@@ -92,8 +109,7 @@ class Tshark:
     def command(self, argv, **env):
         """argv as the unprivileged test user, with the plugin's environment
         (env adds to it or overrides it): the one place that builds it."""
-        full = dict(self.env, **env)
-        return self.prefix + ["env", "-i"] + [f"{k}={v}" for k, v in full.items()] + list(argv)
+        return as_test_user(dict(self.env, **env), argv)
 
     def run(self, *args):
         p = subprocess.run(self.command(["tshark", *args]), capture_output=True, text=True)

@@ -1,6 +1,8 @@
 """synsight's output as tshark shows it, and the hand-checked expected files."""
+import difflib
 import json
 import os
+import sys
 from collections import defaultdict
 
 from harness import EXPECTED
@@ -58,6 +60,18 @@ def expected_path(name, mode):
 
 # Wireshark cuts expert messages at 240 bytes (ITEM_LABEL_LENGTH).
 LABEL_MAX = 239
+
+
+def same_as_expected(got, filename, what):
+    """got must equal tests/expected/filename; otherwise prints the diff and
+    fails with what differs. Returns the expected text."""
+    with open(os.path.join(EXPECTED, filename)) as f:
+        want = f.read()
+    if got != want:
+        sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                                   f"expected/{filename}", "tshark"))
+        raise SystemExit(f"{what} differs from the expected file")
+    return want
 
 
 def load_frames(text):

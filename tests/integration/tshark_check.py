@@ -19,7 +19,6 @@ MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
 How tshark is run (unprivileged, the plugin and every input copied to a temp
 folder) is in harness.py; each kind of check has its module (check_*.py).
 """
-import argparse
 import os
 
 from check_annotate import check_annotate
@@ -27,15 +26,12 @@ from check_coloring import check_coloring
 from check_golden import check_expert_tap, check_golden, check_info, info_tags, render_info
 from check_oracle import check_oracle, check_window_soundness
 from check_table import attempts_table, check_table, check_table_options
-from harness import EXPECTED, Tshark, prove_loaded
+from harness import EXPECTED, Tshark, plugin_arguments, prove_loaded
 from outputs import expected_path, render, synsight_output
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--plugin", required=True)
-    p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
-    p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
+    p = plugin_arguments()
     p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "window", "table",
                                           "table-options", "annotate", "coloring", "info", "update"])
     p.add_argument("args", nargs="*")

@@ -22,10 +22,20 @@ static ss_segment with_ts(ss_segment s, uint32_t tsval, uint32_t tsecr)
     return s;
 }
 
-static ss_attempt_note feed(ss_attempts *t, ss_segment s)
+/* The tracker under test: fresh for every test that feeds segments. */
+static ss_attempts *t;
+
+#define RUN_WITH_TRACKER(test)     \
+    do {                           \
+        t = ss_attempts_new();     \
+        RUN(test);                 \
+        ss_attempts_free(t);       \
+    } while (0)
+
+static ss_attempt_note feed(ss_attempts *tracker, ss_segment s)
 {
     ss_attempt_note n;
-    ss_attempts_add_tcp(t, &s, &n);
+    ss_attempts_add_tcp(tracker, &s, &n);
     return n;
 }
 
@@ -76,7 +86,6 @@ static void test_schedule_edge_cases(void)
 /* A 127 s classic train is one attempt, never split by a timeout. */
 static void test_long_train_is_one_attempt(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80);
     const int64_t at_ms[] = { 0, 1000, 3000, 7000, 15000, 31000, 63000 };
     ss_attempt_note n;
@@ -96,12 +105,10 @@ static void test_long_train_is_one_attempt(void)
     CHECK_EQ_STR(ss_outcome_name(a->outcome, true), "unanswered");
     CHECK(ss_outcome_name(a->outcome, false) == NULL);
     CHECK(ss_attempt_is_notable(a));
-    ss_attempts_free(t);
 }
 
 static void test_synack_matches_echoed_tsval(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, with_ts(tcp(1, 0, c2s, SS_TCP_SYN, 100, 0), 1000, 0));
     feed(t, with_ts(tcp(2, 1000, c2s, SS_TCP_SYN, 100, 0), 2000, 0));
@@ -125,12 +132,10 @@ static void test_synack_matches_echoed_tsval(void)
     feed(t, tcp(8, 0, c3, SS_TCP_SYN, 300, 0));
     n = feed(t, tcp(9, 1, r3, SS_TCP_SYN | SS_TCP_ACK, 5, 999));
     CHECK_EQ_INT(n.role, SS_ROLE_NONE);
-    ss_attempts_free(t);
 }
 
 static void test_ordinary_handshake_is_not_notable(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     ss_attempt_note n = feed(t, tcp(2, 1, s2c, SS_TCP_SYN | SS_TCP_ACK, 9, 101));
@@ -138,12 +143,10 @@ static void test_ordinary_handshake_is_not_notable(void)
     n = feed(t, tcp(3, 2, c2s, SS_TCP_ACK, 101, 10));
     CHECK_EQ_INT(n.role, SS_ROLE_NONE);
     CHECK(n.attempt == NULL);
-    ss_attempts_free(t);
 }
 
 static void test_rst_refusal_rules(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     /* an RST that does not acknowledge the ISN refuses nothing */
@@ -160,12 +163,10 @@ static void test_rst_refusal_rules(void)
     ss_tuple other = test_tuple(7, 1, 8, 2);
     n = feed(t, tcp(5, 4, other, SS_TCP_RST | SS_TCP_ACK, 0, 1));
     CHECK_EQ_INT(n.role, SS_ROLE_NONE);
-    ss_attempts_free(t);
 }
 
 static void test_new_isn_supersedes(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 40000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     ss_attempt_note first = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     feed(t, tcp(2, 1000, c2s, SS_TCP_SYN, 100, 0));
@@ -183,12 +184,10 @@ static void test_new_isn_supersedes(void)
     CHECK(third.attempt != second.attempt);
     CHECK_EQ_INT(second.attempt->outcome, SS_OUTCOME_ANSWERED);
     CHECK_EQ_INT(ss_attempts_count(t), 3);
-    ss_attempts_free(t);
 }
 
 static void test_synack_retransmissions(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
     ss_attempt_note n = feed(t, tcp(2, 1, s2c, SS_TCP_SYN | SS_TCP_ACK, 9, 101));
@@ -205,12 +204,10 @@ static void test_synack_retransmissions(void)
     feed(t, tcp(5, 0, late, SS_TCP_SYN | SS_TCP_ACK, 42, 7));
     n = feed(t, tcp(6, 1000, late, SS_TCP_SYN | SS_TCP_ACK, 42, 7));
     CHECK_EQ_INT(n.synack_retry, 1);
-    ss_attempts_free(t);
 }
 
 static void test_simultaneous_open(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple a2b = test_tuple(1, 5000, 2, 6000), b2a = ss_tuple_reverse(&a2b);
     ss_attempt_note n = feed(t, tcp(1, 0, a2b, SS_TCP_SYN, 100, 0));
     CHECK_EQ_INT(n.crosses, 0);
@@ -222,12 +219,10 @@ static void test_simultaneous_open(void)
     n = feed(t, tcp(4, 3, a2b, SS_TCP_SYN | SS_TCP_ACK, 100, 901));
     CHECK_EQ_INT(n.attempt->outcome, SS_OUTCOME_ANSWERED);
     CHECK_EQ_INT(n.answers, 2);
-    ss_attempts_free(t);
 }
 
 static void test_icmp_refusal_and_ignored_refusal(void)
 {
-    ss_attempts *t = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80);
     ss_tuple other = test_tuple(1, 50001, 2, 80);
     feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
@@ -263,20 +258,19 @@ static void test_icmp_refusal_and_ignored_refusal(void)
     icmp.frame = 6;
     CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_TOO_LATE);
     CHECK_EQ_INT(a->outcome_frame, 5);
-    ss_attempts_free(t);
 }
 
 int main(void)
 {
     RUN(test_schedule_jitter_cases);
     RUN(test_schedule_edge_cases);
-    RUN(test_long_train_is_one_attempt);
-    RUN(test_synack_matches_echoed_tsval);
-    RUN(test_ordinary_handshake_is_not_notable);
-    RUN(test_rst_refusal_rules);
-    RUN(test_new_isn_supersedes);
-    RUN(test_synack_retransmissions);
-    RUN(test_simultaneous_open);
-    RUN(test_icmp_refusal_and_ignored_refusal);
+    RUN_WITH_TRACKER(test_long_train_is_one_attempt);
+    RUN_WITH_TRACKER(test_synack_matches_echoed_tsval);
+    RUN_WITH_TRACKER(test_ordinary_handshake_is_not_notable);
+    RUN_WITH_TRACKER(test_rst_refusal_rules);
+    RUN_WITH_TRACKER(test_new_isn_supersedes);
+    RUN_WITH_TRACKER(test_synack_retransmissions);
+    RUN_WITH_TRACKER(test_simultaneous_open);
+    RUN_WITH_TRACKER(test_icmp_refusal_and_ignored_refusal);
     return check_report();
 }

@@ -10,8 +10,18 @@
 static ss_tuple c2s_tuple(void) { return test_tuple(1, 50000, 2, 6379); }
 
 static uint32_t frame_no;
+/* The tracker under test: fresh for every test that feeds segments, from frame 1. */
+static ss_windows *w;
 
-static ss_window_note seg(ss_windows *w, bool from_client, uint8_t flags, uint32_t seq, uint32_t ack,
+#define RUN_WITH_TRACKER(test)     \
+    do {                           \
+        frame_no = 0;              \
+        w = ss_windows_new();      \
+        RUN(test);                 \
+        ss_windows_free(w);        \
+    } while (0)
+
+static ss_window_note seg(ss_windows *tracker, bool from_client, uint8_t flags, uint32_t seq, uint32_t ack,
                           uint16_t win, uint32_t len)
 {
     ss_tuple t = c2s_tuple();
@@ -20,7 +30,7 @@ static ss_window_note seg(ss_windows *w, bool from_client, uint8_t flags, uint32
     s.window = win;
     s.payload_len = len;
     ss_window_note n;
-    ss_windows_add_tcp(w, &s, &n);
+    ss_windows_add_tcp(tracker, &s, &n);
     return n;
 }
 
@@ -41,8 +51,6 @@ static void test_shift_needed(void)
 /* The Redis case: the server advertises 190, the client sends 308 bytes. */
 static void test_redis_case(void)
 {
-    frame_no = 0;
-    ss_windows *w = ss_windows_new();
     ss_window_note n = seg(w, SERVER, ACK, 9000, 1000, 190, 0);
     CHECK(n.scale_unknown && n.first_in_direction);
     CHECK_EQ_INT(n.raw, 190);
@@ -59,15 +67,12 @@ static void test_redis_case(void)
     CHECK_EQ_INT(n.min_shift, 1);           /* the server's own window, bounded by the client's data */
     n = seg(w, CLIENT, ACK, 1308, 9000, 500, 100);
     CHECK(!n.overrun);                      /* 100 bytes fit in 190 */
-    ss_windows_free(w);
 }
 
 /* A receiver may shrink its window: data sent under the earlier, larger
  * offer proves nothing about the scale. */
 static void test_shrinking_window(void)
 {
-    frame_no = 0;
-    ss_windows *w = ss_windows_new();
     seg(w, SERVER, ACK, 9000, 1000, 1000, 0);      /* edge 2000 at shift 0 */
     seg(w, SERVER, ACK, 9000, 1000, 10, 0);        /* shrinks to 10 */
     ss_window_note n = seg(w, CLIENT, ACK, 1000, 9000, 500, 900);
@@ -75,13 +80,10 @@ static void test_shrinking_window(void)
     CHECK_EQ_INT(n.peer_min_shift, 0);              /* but the earlier offer covers it: no proof */
     n = seg(w, SERVER, ACK, 9000, 1900, 10, 0);
     CHECK_EQ_INT(n.min_shift, -1);
-    ss_windows_free(w);
 }
 
 static void test_retransmission_and_probe(void)
 {
-    frame_no = 0;
-    ss_windows *w = ss_windows_new();
     seg(w, SERVER, ACK, 9000, 1000, 100, 0);
     seg(w, CLIENT, ACK, 1000, 9000, 500, 100);      /* fills the window exactly */
     seg(w, SERVER, ACK, 9000, 1100, 0, 0);          /* zero window */
@@ -94,15 +96,12 @@ static void test_retransmission_and_probe(void)
     CHECK_EQ_INT(n.peer_min_shift, 0);
     n = seg(w, SERVER, ACK, 9000, 1100, 0, 0);
     CHECK_EQ_INT(n.min_shift, -1);
-    ss_windows_free(w);
 }
 
 /* Data beyond any shift's edge means the capture missed the peer's ACKs:
  * the connection stops raising its bounds. */
 static void test_missed_ack(void)
 {
-    frame_no = 0;
-    ss_windows *w = ss_windows_new();
     seg(w, SERVER, ACK, 9000, 1000, 2, 0);
     ss_window_note n = seg(w, CLIENT, ACK, 1000, 9000, 500, 600);   /* needs shift 9: fine */
     CHECK_EQ_INT(n.peer_min_shift, 9);
@@ -111,33 +110,27 @@ static void test_missed_ack(void)
     n = seg(w, SERVER, ACK, 9000, 1000, 200, 0);
     n = seg(w, CLIENT, ACK, 1001600, 9000, 500, 200000);            /* would need more, but in doubt */
     CHECK_EQ_INT(n.peer_min_shift, 9);
-    ss_windows_free(w);
 }
 
 static void test_gap_and_unseen_ack_stop_the_bound(void)
 {
-    frame_no = 0;
-    ss_windows *w = ss_windows_new();
     seg(w, SERVER, ACK, 9000, 1000, 10, 0);
     seg(w, CLIENT, ACK, 1000, 9000, 500, 10);
     seg(w, CLIENT, ACK, 5000, 9000, 500, 10);                       /* 1010..5000 not captured */
     ss_window_note n = seg(w, CLIENT, ACK, 5010, 9000, 500, 5000);  /* would prove shift 10 */
     CHECK_EQ_INT(n.peer_min_shift, 0);
-    ss_windows_free(w);
 
+    ss_windows_free(w);                                             /* a second connection, afresh */
     frame_no = 0;
     w = ss_windows_new();
     seg(w, CLIENT, ACK, 1000, 9000, 500, 10);
     seg(w, SERVER, ACK, 9000, 7777, 10, 0);                         /* acks data never seen */
     n = seg(w, CLIENT, ACK, 1010, 9000, 500, 5000);
     CHECK_EQ_INT(n.peer_min_shift, 0);
-    ss_windows_free(w);
 }
 
 static void test_wraparound(void)
 {
-    frame_no = 0;
-    ss_windows *w = ss_windows_new();
     uint32_t ack = UINT32_MAX - 100;
     seg(w, SERVER, ACK, 9000, ack, 64, 0);
     ss_window_note n = seg(w, CLIENT, ACK, ack, 9000, 500, 1000);  /* ends past 2^32 */
@@ -146,24 +139,19 @@ static void test_wraparound(void)
     CHECK_EQ_INT(n.peer_min_shift, 4);                              /* 1000 <= 64 << 4 */
     n = seg(w, CLIENT, ACK, ack + 1000, 9000, 500, 10);
     CHECK_EQ_INT(n.peer_min_shift, 4);                              /* 1010 still fits 1024 */
-    ss_windows_free(w);
 }
 
 static void test_out_of_order_capture(void)
 {
     frame_no = 10;
-    ss_windows *w = ss_windows_new();
     seg(w, SERVER, ACK, 9000, 1000, 10, 0);
     frame_no = 2;                                                   /* time runs backwards */
     ss_window_note n = seg(w, CLIENT, ACK, 1000, 9000, 500, 5000);
     CHECK_EQ_INT(n.peer_min_shift, 0);
-    ss_windows_free(w);
 }
 
 static void test_handshake_present_and_one_sided(void)
 {
-    frame_no = 0;
-    ss_windows *w = ss_windows_new();
     ss_segment s = test_tcp(1, 0, c2s_tuple(), SS_TCP_SYN, 1000, 0);
     s.wscale = 7;
     ss_window_note n;
@@ -181,19 +169,18 @@ static void test_handshake_present_and_one_sided(void)
     n = seg(w, CLIENT, ACK, 1001, 9001, 10, 5000);
     CHECK(!n.scale_unknown);                /* no flags on a connection with its handshake */
     CHECK(!n.overrun);
-    ss_windows_free(w);
 }
 
 int main(void)
 {
     RUN(test_shift_needed);
-    RUN(test_redis_case);
-    RUN(test_shrinking_window);
-    RUN(test_retransmission_and_probe);
-    RUN(test_missed_ack);
-    RUN(test_gap_and_unseen_ack_stop_the_bound);
-    RUN(test_wraparound);
-    RUN(test_out_of_order_capture);
-    RUN(test_handshake_present_and_one_sided);
+    RUN_WITH_TRACKER(test_redis_case);
+    RUN_WITH_TRACKER(test_shrinking_window);
+    RUN_WITH_TRACKER(test_retransmission_and_probe);
+    RUN_WITH_TRACKER(test_missed_ack);
+    RUN_WITH_TRACKER(test_gap_and_unseen_ack_stop_the_bound);
+    RUN_WITH_TRACKER(test_wraparound);
+    RUN_WITH_TRACKER(test_out_of_order_capture);
+    RUN_WITH_TRACKER(test_handshake_present_and_one_sided);
     return check_report();
 }
