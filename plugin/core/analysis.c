@@ -13,6 +13,7 @@ struct ss_analysis {
     ss_windows *windows;
     uint32_t frames;
     uint32_t tcp_frames;
+    int64_t  end_ns;
 };
 
 ss_analysis *ss_analysis_new(void)
@@ -37,7 +38,8 @@ void ss_analysis_free(ss_analysis *an)
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out)
 {
     memset(out, 0, sizeof *out);
-    an->frames++;
+    if (an->frames++ == 0 || seg->time_ns > an->end_ns)
+        an->end_ns = seg->time_ns;
     if (seg->kind == SS_SEG_TCP)
         an->tcp_frames++;
     switch (seg->kind) {
@@ -62,5 +64,6 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
 {
     ss_capture_facts f;
     f.only_tcp = an && an->frames > 0 && an->tcp_frames == an->frames;
+    f.end_ns = an ? an->end_ns : 0;
     return f;
 }

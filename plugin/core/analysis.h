@@ -23,6 +23,8 @@ typedef struct ss_frame_result {
 /* What the capture as a whole says, for sentences in the final view. */
 typedef struct ss_capture_facts {
     bool only_tcp;              /* every frame was TCP: a capture filter may have dropped ICMP */
+    int64_t end_ns;             /* the latest time any frame carries: when the capture ended, as far as
+                                 * synsight can know (0 before any frame) */
 } ss_capture_facts;
 
 typedef struct ss_analysis ss_analysis;

@@ -10,6 +10,7 @@
 
 struct ss_attempt_table {
     GPtrArray *rows;            /* ss_attempt_row*, in order of first sight */
+    GPtrArray *connections;     /* const ss_conn_sides*, not owned: the analysis keeps them */
     GHashTable *by_frame;       /* first SYN frame -> ss_attempt_row* */
     GPtrArray *destinations;    /* ss_destination_row*, counted as rows change */
     GHashTable *by_server;      /* server endpoint (a tuple with only dst, dport) -> ss_destination_row* */
@@ -19,6 +20,7 @@ ss_attempt_table *ss_attempt_table_new(void)
 {
     ss_attempt_table *t = g_new0(ss_attempt_table, 1);
     t->rows = g_ptr_array_new_with_free_func(g_free);
+    t->connections = g_ptr_array_new();
     t->by_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
     t->destinations = g_ptr_array_new_with_free_func(g_free);
     t->by_server = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, NULL);
@@ -31,6 +33,7 @@ void ss_attempt_table_free(ss_attempt_table *t)
         return;
     g_hash_table_destroy(t->by_frame);
     g_ptr_array_unref(t->rows);
+    g_ptr_array_unref(t->connections);
     g_hash_table_destroy(t->by_server);
     g_ptr_array_unref(t->destinations);
     g_free(t);
@@ -40,6 +43,7 @@ void ss_attempt_table_reset(ss_attempt_table *t)
 {
     g_hash_table_remove_all(t->by_frame);
     g_ptr_array_set_size(t->rows, 0);
+    g_ptr_array_set_size(t->connections, 0);
     g_hash_table_remove_all(t->by_server);
     g_ptr_array_set_size(t->destinations, 0);
 }
@@ -68,36 +72,48 @@ static uint32_t *outcome_counter(ss_destination_row *d, ss_outcome o)
     case SS_OUTCOME_REFUSED_RST:
     case SS_OUTCOME_REFUSED_ICMP: return &d->refused;
     case SS_OUTCOME_SUPERSEDED: return &d->superseded;
+    case SS_OUTCOME_PENDING: return &d->pending;
+    case SS_OUTCOME_UNANSWERED:
     case SS_OUTCOME_OPEN: break;
     }
     return &d->unanswered;
 }
 
+/* The row's outcome as at capture_end_ns, counted in its destination. */
+static void set_row_outcome(ss_attempt_table *t, ss_attempt_row *r, ss_outcome o, bool counted)
+{
+    ss_destination_row *d = destination(t, &r->tuple);
+    if (counted)
+        (*outcome_counter(d, r->outcome))--;
+    r->outcome = o;
+    (*outcome_counter(d, r->outcome))++;
+}
 
-const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_attempt *a, int64_t capture_start_ns)
+const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_attempt *a, int64_t capture_start_ns,
+                                              int64_t capture_end_ns)
 {
     if (!a || a->syn_count == 0)
         return NULL;
     gpointer key = GUINT_TO_POINTER(a->syns[0].frame);
     ss_attempt_row *r = g_hash_table_lookup(t->by_frame, key);
-    ss_destination_row *d = destination(t, &a->tuple);
-    if (r) {
-        (*outcome_counter(d, r->outcome))--;
-    } else {
+    bool counted = r != NULL;
+    if (!r) {
         r = g_new0(ss_attempt_row, 1);
         g_ptr_array_add(t->rows, r);
         g_hash_table_insert(t->by_frame, key, r);
-        d->attempts++;
+        destination(t, &a->tuple)->attempts++;
     }
-    (*outcome_counter(d, a->outcome))++;
     r->tuple = a->tuple;
     r->first_frame = a->syns[0].frame;
+    r->first_syn_ns = a->syns[0].time_ns;
     r->first_syn_s = ss_time_seconds(ss_time_diff(a->syns[0].time_ns, capture_start_ns));
     r->syn_count = a->syn_count;
-    r->schedule = ss_attempt_schedule(a, a->syn_count);
-    r->outcome = a->outcome;
+    r->schedule = ss_attempt_schedule(a, a->syn_count, NULL);
+    r->open = a->outcome == SS_OUTCOME_OPEN;
     r->outcome_frame = 0;
     r->to_outcome_s = -1.0;
+    r->evidence = a->outcome == SS_OUTCOME_ANSWERED ? a->evidence : SS_EVIDENCE_NONE;
+    r->through_crossing = ss_attempt_answered_through_crossing(a);
     switch (a->outcome) {
     case SS_OUTCOME_ANSWERED:
     case SS_OUTCOME_REFUSED_RST:
@@ -109,9 +125,28 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
         r->outcome_frame = a->superseded_by;
         break;
     case SS_OUTCOME_OPEN:
+    case SS_OUTCOME_UNANSWERED:
+    case SS_OUTCOME_PENDING:
         break;
     }
+    set_row_outcome(t, r, ss_attempt_final_outcome(a, capture_end_ns), counted);
     return r;
+}
+
+void ss_attempt_table_settle(ss_attempt_table *t, int64_t capture_end_ns)
+{
+    for (guint i = 0; i < t->rows->len; i++) {
+        ss_attempt_row *r = g_ptr_array_index(t->rows, i);
+        if (!r->open)
+            continue;
+        bool pending = ss_too_early_to_tell(r->syn_count, r->first_syn_ns, capture_end_ns);
+        set_row_outcome(t, r, pending ? SS_OUTCOME_PENDING : SS_OUTCOME_UNANSWERED, true);
+    }
+}
+
+void ss_attempt_table_add_connection(ss_attempt_table *t, const ss_conn_sides *sides)
+{
+    g_ptr_array_add(t->connections, (gpointer)sides);
 }
 
 ss_attempt_class ss_attempt_row_class(const ss_attempt_row *r)
@@ -121,7 +156,10 @@ ss_attempt_class ss_attempt_row_class(const ss_attempt_row *r)
         return r->syn_count > 1 ? SS_CLASS_ANSWERED_LATE : SS_CLASS_ANSWERED;
     case SS_OUTCOME_SUPERSEDED:
         return SS_CLASS_SUPERSEDED;
+    case SS_OUTCOME_PENDING:
+        return SS_CLASS_PENDING;
     case SS_OUTCOME_OPEN:
+    case SS_OUTCOME_UNANSWERED:
     case SS_OUTCOME_REFUSED_RST:
     case SS_OUTCOME_REFUSED_ICMP:
         break;
@@ -136,6 +174,7 @@ const char *ss_attempt_class_verdict(ss_attempt_class c)
     case SS_CLASS_SUPERSEDED: return "given up";
     case SS_CLASS_ANSWERED_LATE: return "late";
     case SS_CLASS_ANSWERED: return "ok";
+    case SS_CLASS_PENDING: return "pending";
     }
     return "?";
 }
@@ -145,7 +184,18 @@ const ss_attempt_row *ss_attempt_table_find(const ss_attempt_table *t, uint32_t 
     return g_hash_table_lookup(t->by_frame, GUINT_TO_POINTER(first_frame));
 }
 
-const char *ss_attempt_row_outcome(const ss_attempt_row *r) { return ss_outcome_name(r->outcome, true); }
+const char *ss_attempt_row_outcome(const ss_attempt_row *r) { return ss_outcome_name(r->outcome); }
+
+const char *ss_attempt_row_answer(const ss_attempt_row *r)
+{
+    return r->through_crossing ? "crossing" : ss_evidence_name(r->evidence);
+}
+
+/* Answered, and the capture does not hold the SYN/ACK. */
+static bool row_answer_inferred(const ss_attempt_row *r)
+{
+    return r->outcome == SS_OUTCOME_ANSWERED && !r->through_crossing && r->evidence != SS_EVIDENCE_SYNACK;
+}
 
 guint ss_attempt_table_size(const ss_attempt_table *t) { return t->rows->len; }
 
@@ -244,11 +294,11 @@ static void text_table_print(const text_table *tt, GString *out)
 void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GString *out)
 {
     static const char *const attempt_headers[] = { "Verdict", "Client", "Server", "SYNs", "First SYN (s)", "To outcome (s)",
-                                                   "Schedule", "Outcome", "Outcome frame", "First SYN frame" };
-    static const gboolean attempt_right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, TRUE, TRUE };
+                                                   "Schedule", "Outcome", "Answer", "Outcome frame", "First SYN frame" };
+    static const gboolean attempt_right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, TRUE, TRUE };
     static const char *const dest_headers[] = { "Destination", "Attempts", "Answered", "Refused", "Unanswered",
-                                                "Superseded" };
-    static const gboolean dest_right[] = { FALSE, TRUE, TRUE, TRUE, TRUE, TRUE };
+                                                "Superseded", "Pending" };
+    static const gboolean dest_right[] = { FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
     static const char rule[] = "=============================================================================="
                                "==================\n";
     char client[80], server[80];
@@ -257,7 +307,18 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
     g_string_append(out, rule);
     g_string_append(out, "SYN Sight: connection attempts (failures first)\n");
     g_string_append_printf(out, "Filter: %s\n", filter && *filter ? filter : "none");
-    g_string_append_printf(out, "Attempts: %u\n\n", t->rows->len);
+    g_string_append_printf(out, "Attempts: %u\n", t->rows->len);
+    guint inferred = 0, one_direction = 0;
+    for (guint i = 0; i < t->rows->len; i++)
+        inferred += row_answer_inferred(g_ptr_array_index(t->rows, i));
+    for (guint i = 0; i < t->connections->len; i++)
+        one_direction += ss_conn_one_direction(g_ptr_array_index(t->connections, i));
+    if (inferred)
+        g_string_append_printf(out, "Answers inferred (SYN/ACK not in the capture): %u\n", inferred);
+    if (one_direction)
+        g_string_append_printf(out, "Connections seen in one direction only: %u of %u: the capture holds one "
+                               "direction of them\n", one_direction, t->connections->len);
+    g_string_append(out, "\n");
 
     text_table tt = { G_N_ELEMENTS(attempt_headers), attempt_headers, attempt_right, g_ptr_array_new_with_free_func(g_free) };
     GPtrArray *sorted = ss_attempt_table_sorted(t);
@@ -276,6 +337,7 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
             text_cell(&tt, "-");
         text_cell(&tt, "%s", r->schedule == SS_SCHEDULE_NONE ? "-" : ss_schedule_name(r->schedule));
         text_cell(&tt, "%s", ss_attempt_row_outcome(r));
+        text_cell(&tt, "%s", ss_attempt_row_answer(r));
         if (r->outcome_frame)
             text_cell(&tt, "%u", r->outcome_frame);
         else
@@ -298,6 +360,7 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
         text_cell(&dt, "%u", d->refused);
         text_cell(&dt, "%u", d->unanswered);
         text_cell(&dt, "%u", d->superseded);
+        text_cell(&dt, "%u", d->pending);
     }
     g_ptr_array_unref(dest);
     text_table_print(&dt, out);

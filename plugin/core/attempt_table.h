@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "attempts.h"
+#include "window.h"
 
 /* Where a row sorts: failures first, then what merely looks odd. */
 typedef enum ss_attempt_class {
@@ -20,6 +21,7 @@ typedef enum ss_attempt_class {
     SS_CLASS_SUPERSEDED,        /* the client gave up and started a new attempt */
     SS_CLASS_ANSWERED_LATE,     /* answered after SYN retransmissions */
     SS_CLASS_ANSWERED,          /* answered at the first SYN */
+    SS_CLASS_PENDING,           /* one SYN, and the capture ended too soon after it to tell */
 } ss_attempt_class;
 
 /* One attempt as the table shows it: a copy, refreshed from the attempt on
@@ -30,9 +32,13 @@ typedef struct ss_attempt_row {
     double   first_syn_s;       /* seconds since the first frame of the capture */
     uint32_t syn_count;
     ss_schedule schedule;
-    ss_outcome outcome;         /* SS_OUTCOME_OPEN reads "unanswered" */
+    ss_outcome outcome;         /* as at the end of the capture: never SS_OUTCOME_OPEN */
+    bool     open;              /* no outcome frame yet: unanswered or pending, by the capture's end */
+    int64_t  first_syn_ns;
     uint32_t outcome_frame;     /* 0: none (unanswered) */
     double   to_outcome_s;      /* first SYN to outcome frame; < 0 when not known */
+    ss_answer_evidence evidence;/* answered: what proves it */
+    bool     through_crossing;  /* answered through a crossing SYN */
 } ss_attempt_row;
 
 typedef struct ss_destination_row {
@@ -43,6 +49,7 @@ typedef struct ss_destination_row {
     uint32_t refused;
     uint32_t unanswered;
     uint32_t superseded;
+    uint32_t pending;
 } ss_destination_row;
 
 typedef struct ss_attempt_table ss_attempt_table;
@@ -52,20 +59,35 @@ void ss_attempt_table_free(ss_attempt_table *t);
 void ss_attempt_table_reset(ss_attempt_table *t);
 
 /* Adds or refreshes the row of attempt a. capture_start_ns is the time of
- * the capture's first frame. Returns the row (stable until reset). */
-const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_attempt *a, int64_t capture_start_ns);
+ * the capture's first frame, capture_end_ns the latest time seen so far (0:
+ * not known). Returns the row (stable until reset). */
+const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_attempt *a, int64_t capture_start_ns,
+                                              int64_t capture_end_ns);
+
+/* Once the capture has ended at capture_end_ns: rows still open become
+ * unanswered or pending for good. */
+void ss_attempt_table_settle(ss_attempt_table *t, int64_t capture_end_ns);
+
+/* Counts a connection (its first frame's sides, read when the table is
+ * formatted) for the summary of connections seen in one direction. */
+void ss_attempt_table_add_connection(ss_attempt_table *t, const ss_conn_sides *sides);
 
 ss_attempt_class ss_attempt_row_class(const ss_attempt_row *r);
 
 /* One word per class, chosen to sort in class order as plain strings (the
- * GUI sorts its first column that way): failed, given up, late, ok. */
+ * GUI sorts its first column that way): failed, given up, late, ok, pending. */
 const char *ss_attempt_class_verdict(ss_attempt_class c);
 
 /* The row of the attempt whose first SYN is first_frame, or NULL. */
 const ss_attempt_row *ss_attempt_table_find(const ss_attempt_table *t, uint32_t first_frame);
 
-/* Outcome as the table words it ("unanswered" for an attempt still open). */
+/* Outcome as the table words it. */
 const char *ss_attempt_row_outcome(const ss_attempt_row *r);
+
+/* What showed the answer: "synack", "client-ack", "client-rst",
+ * "server-ack" (the last three inferred: the SYN/ACK is not in the
+ * capture), "crossing"; "-" when not answered. */
+const char *ss_attempt_row_answer(const ss_attempt_row *r);
 
 /* The rows in table order: class, then first SYN frame. The array (not the
  * rows) belongs to the caller: g_ptr_array_unref(). */

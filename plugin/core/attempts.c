@@ -27,6 +27,10 @@ typedef struct conn_state {
 struct ss_attempts {
     GHashTable *conns;          /* ss_tuple key -> conn_state */
     GPtrArray  *all;            /* every attempt, owned here */
+    /* ISN + 1 of every attempt that a later segment may still prove
+     * answered -> how many such attempts: a segment whose seq and ack are
+     * both absent here cannot be evidence, and costs no tuple lookup. */
+    GHashTable *awaiting;
 };
 
 static void attempt_free(gpointer p)
@@ -41,6 +45,7 @@ ss_attempts *ss_attempts_new(void)
     ss_attempts *t = g_new0(ss_attempts, 1);
     t->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, g_free);
     t->all = g_ptr_array_new_with_free_func(attempt_free);
+    t->awaiting = g_hash_table_new(g_direct_hash, g_direct_equal);
     return t;
 }
 
@@ -50,6 +55,7 @@ void ss_attempts_free(ss_attempts *t)
         return;
     g_hash_table_destroy(t->conns);
     g_ptr_array_free(t->all, TRUE);
+    g_hash_table_destroy(t->awaiting);
     g_free(t);
 }
 
@@ -86,25 +92,50 @@ static void append_syn(ss_attempt *a, const ss_segment *seg)
     s->tsval = seg->tsval;
 }
 
-static ss_attempt *attempt_new(ss_attempts *t, const ss_segment *seg)
-{
-    ss_attempt *a = g_new0(ss_attempt, 1);
-    a->tuple = seg->tuple;
-    a->isn = seg->seq;
-    g_ptr_array_add(t->all, a);
-    return a;
-}
-
 /* Still waiting for its end: open, or refused by a message the client ignored. */
 static bool attempt_can_end(const ss_attempt *a)
 {
     return a->outcome != SS_OUTCOME_ANSWERED && a->outcome != SS_OUTCOME_SUPERSEDED;
 }
 
-static void end_attempt(ss_attempt *a, ss_outcome outcome, const ss_segment *seg, uint32_t answered_syn,
-                        ss_attempt_note *note)
+static void awaiting_add(ss_attempts *t, uint32_t isn_plus_1, int delta)
 {
+    gpointer key = GUINT_TO_POINTER(isn_plus_1);
+    int n = GPOINTER_TO_INT(g_hash_table_lookup(t->awaiting, key)) + delta;
+    if (n > 0)
+        g_hash_table_insert(t->awaiting, key, GINT_TO_POINTER(n));
+    else
+        g_hash_table_remove(t->awaiting, key);
+}
+
+static bool awaiting_has(const ss_attempts *t, uint32_t isn_plus_1)
+{
+    return g_hash_table_size(t->awaiting) && g_hash_table_contains(t->awaiting, GUINT_TO_POINTER(isn_plus_1));
+}
+
+static ss_attempt *attempt_new(ss_attempts *t, const ss_segment *seg)
+{
+    ss_attempt *a = g_new0(ss_attempt, 1);
+    a->tuple = seg->tuple;
+    a->isn = seg->seq;
+    g_ptr_array_add(t->all, a);
+    awaiting_add(t, a->isn + 1, 1);
+    return a;
+}
+
+/* Sets an outcome; an attempt that can no longer end leaves the awaiting set. */
+static void set_outcome(ss_attempts *t, ss_attempt *a, ss_outcome outcome)
+{
+    bool could = attempt_can_end(a);
     a->outcome = outcome;
+    if (could && !attempt_can_end(a))
+        awaiting_add(t, a->isn + 1, -1);
+}
+
+static void end_attempt(ss_attempts *t, ss_attempt *a, ss_outcome outcome, const ss_segment *seg,
+                        uint32_t answered_syn, ss_attempt_note *note)
+{
+    set_outcome(t, a, outcome);
     a->outcome_frame = seg->frame;
     a->outcome_time_ns = seg->time_ns;
     a->answered_syn = answered_syn;
@@ -137,10 +168,10 @@ static void add_syn(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note
          * the attempt (Linux ignores an ICMP error that arrives while the
          * socket is busy, and one whose quote does not match). */
         if (a->outcome == SS_OUTCOME_REFUSED_ICMP || a->outcome == SS_OUTCOME_REFUSED_RST)
-            a->outcome = SS_OUTCOME_OPEN;
+            set_outcome(t, a, SS_OUTCOME_OPEN);
     } else {
         if (a && a->outcome == SS_OUTCOME_OPEN) {
-            a->outcome = SS_OUTCOME_SUPERSEDED;
+            set_outcome(t, a, SS_OUTCOME_SUPERSEDED);
             a->superseded_by = seg->frame;
             note->supersedes = a;
         }
@@ -152,9 +183,15 @@ static void add_syn(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note
     note->attempt = a;
     note->syn_index = a->syn_count - 1;
 
-    const ss_attempt *other = c->attempt[!dir];
-    if (other && other->outcome == SS_OUTCOME_OPEN && other->syn_count)
+    ss_attempt *other = c->attempt[!dir];
+    if (other && other->outcome == SS_OUTCOME_OPEN && other->syn_count) {
         note->crosses = latest_syn(other);
+        /* each SYN crosses the other: either may be answered through it */
+        if (!a->crossed_by)
+            a->crossed_by = note->crosses;
+        if (!other->crossed_by)
+            other->crossed_by = seg->frame;
+    }
 }
 
 static void add_synack(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
@@ -173,8 +210,43 @@ static void add_synack(ss_attempts *t, const ss_segment *seg, ss_attempt_note *n
     train->last_ns = seg->time_ns;
 
     ss_attempt *a = c->attempt[!dir];
-    if (a && seg->ack == a->isn + 1 && attempt_can_end(a))
-        end_attempt(a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
+    if (a && seg->ack == a->isn + 1 && attempt_can_end(a)) {
+        end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
+        a->evidence = SS_EVIDENCE_SYNACK;
+    }
+}
+
+/* A segment that proves the SYN/ACK arrived although the capture may not
+ * hold it: from the client, seq = ISN + 1 (its ACK, data, FIN, or the RST a
+ * kernel or scanner sends for a SYN/ACK it did not ask for); from the
+ * server, a non-SYN segment acknowledging ISN + 1. Ends the attempt as
+ * answered, with this frame as its outcome frame. */
+static bool add_evidence(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+{
+    bool rst = seg->flags & SS_TCP_RST;
+    bool as_client = awaiting_has(t, seg->seq) && ((seg->flags & SS_TCP_ACK) || rst);
+    bool as_server = !rst && (seg->flags & SS_TCP_ACK) && awaiting_has(t, seg->ack);
+    if (!as_client && !as_server)
+        return false;
+    int dir;
+    conn_state *c = conn_lookup(t, &seg->tuple, &dir, false);
+    if (!c)
+        return false;
+    ss_attempt *mine = c->attempt[dir], *theirs = c->attempt[!dir];
+    ss_attempt *a = NULL;
+    ss_answer_evidence evidence = SS_EVIDENCE_NONE;
+    if (as_client && mine && seg->seq == mine->isn + 1 && attempt_can_end(mine)) {
+        a = mine;
+        evidence = rst ? SS_EVIDENCE_CLIENT_RST : SS_EVIDENCE_CLIENT_ACK;
+    } else if (as_server && theirs && seg->ack == theirs->isn + 1 && attempt_can_end(theirs)) {
+        a = theirs;
+        evidence = SS_EVIDENCE_SERVER_ACK;
+    }
+    if (!a)
+        return false;
+    end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, latest_syn(a), note);
+    a->evidence = evidence;
+    return true;
 }
 
 static void add_rst(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
@@ -186,7 +258,7 @@ static void add_rst(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note
     ss_attempt *a = c->attempt[!dir];
     /* Only an RST that acknowledges the SYN refuses it (RFC 9293 §3.10.7.3). */
     if (a && (seg->flags & SS_TCP_ACK) && seg->ack == a->isn + 1 && attempt_can_end(a))
-        end_attempt(a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
+        end_attempt(t, a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
 }
 
 void ss_attempts_add_tcp(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
@@ -197,13 +269,16 @@ void ss_attempts_add_tcp(ss_attempts *t, const ss_segment *seg, ss_attempt_note 
      * Linux discards them in LISTEN and no stack sends them to connect. */
     if ((f & SS_TCP_SYN) && (f & (SS_TCP_FIN | SS_TCP_RST)))
         return;
-    if (f & SS_TCP_RST)
+    if (f & SS_TCP_SYN) {
+        if (f & SS_TCP_ACK)
+            add_synack(t, seg, note);
+        else
+            add_syn(t, seg, note);
+    } else if (!add_evidence(t, seg, note) && (f & SS_TCP_RST)) {
         add_rst(t, seg, note);
-    else if ((f & SS_TCP_SYN) && (f & SS_TCP_ACK))
-        add_synack(t, seg, note);
-    else if (f & SS_TCP_SYN)
-        add_syn(t, seg, note);
-    /* every other segment plays no part: no lookup at all */
+    }
+    /* every other segment plays no part, and costs no tuple lookup unless
+     * its seq or ack is ISN + 1 of an attempt still waiting */
 }
 
 ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
@@ -219,7 +294,7 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
         return SS_ICMP_OTHER_ISN;
     if (!attempt_can_end(a))
         return SS_ICMP_TOO_LATE;
-    end_attempt(a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
+    end_attempt(t, a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
     return SS_ICMP_ENDS_ATTEMPT;
 }
 
@@ -231,7 +306,30 @@ int64_t ss_attempt_span_ns(const ss_attempt *a) { return ss_attempt_elapsed_ns(a
 
 bool ss_attempt_is_notable(const ss_attempt *a)
 {
-    return a->syn_count >= 2 || a->outcome != SS_OUTCOME_ANSWERED;
+    return a->syn_count >= 2 || a->outcome != SS_OUTCOME_ANSWERED || a->evidence != SS_EVIDENCE_SYNACK;
+}
+
+bool ss_attempt_answered_through_crossing(const ss_attempt *a)
+{
+    return a->outcome == SS_OUTCOME_ANSWERED && a->evidence != SS_EVIDENCE_SYNACK && a->crossed_by != 0;
+}
+
+bool ss_attempt_answer_not_captured(const ss_attempt *a)
+{
+    return a->outcome == SS_OUTCOME_ANSWERED && a->evidence != SS_EVIDENCE_SYNACK && a->crossed_by == 0;
+}
+
+bool ss_too_early_to_tell(uint32_t syn_count, int64_t first_syn_ns, int64_t capture_end_ns)
+{
+    return syn_count == 1 && capture_end_ns && ss_time_diff(capture_end_ns, first_syn_ns) < SS_MIN_RTO_NS;
+}
+
+ss_outcome ss_attempt_final_outcome(const ss_attempt *a, int64_t capture_end_ns)
+{
+    if (a->outcome != SS_OUTCOME_OPEN)
+        return a->outcome;
+    return ss_too_early_to_tell(a->syn_count, a->syns[0].time_ns, capture_end_ns) ? SS_OUTCOME_PENDING
+                                                                                    : SS_OUTCOME_UNANSWERED;
 }
 
 int64_t ss_attempt_gap_ns(const ss_attempt *a, uint32_t i)
@@ -249,16 +347,69 @@ double ss_attempt_backoff(const ss_attempt *a, uint32_t i)
     return prev > 0 ? (double)ss_attempt_gap_ns(a, i) / (double)prev : 0;
 }
 
-ss_schedule ss_attempt_schedule(const ss_attempt *a, uint32_t n)
+/* TCP timestamp clocks in use: Linux 1 kHz (100 to 1000 Hz before 4.13,
+ * its HZ), 100 Hz on some Android kernels, Windows and macOS 1 kHz. */
+static const double ts_rates[] = { 100, 250, 300, 1000 };
+/* A gap's tick rate within this of a clock's rate counts as that clock. */
+#define TS_RATE_TOLERANCE 0.10
+
+static int compare_double(const void *x, const void *y)
 {
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* The first n SYNs' gaps on the sender's clock, in nanoseconds: every SYN
+ * carries a TSval, TSvals rise, and at least half the gaps tick at one of
+ * ts_rates (the median gap's rate picks which). False otherwise. */
+static bool sender_gaps(const ss_attempt *a, uint32_t n, int64_t *gaps)
+{
+    double rates[64];
+    uint32_t m = n - 1 < G_N_ELEMENTS(rates) ? n - 1 : G_N_ELEMENTS(rates);
+    for (uint32_t i = 1; i < n; i++) {
+        const ss_syn *p = &a->syns[i - 1], *s = &a->syns[i];
+        uint32_t ticks = s->tsval - p->tsval;
+        int64_t capture_gap = ss_attempt_gap_ns(a, i);
+        if (!p->has_ts || !s->has_ts || ticks == 0 || ticks >= UINT32_C(0x80000000) || capture_gap <= 0)
+            return false;
+        if (i - 1 < m)
+            rates[i - 1] = (double)ticks / ss_time_seconds(capture_gap);
+    }
+    double sorted[64];
+    memcpy(sorted, rates, m * sizeof *rates);
+    qsort(sorted, m, sizeof *sorted, compare_double);
+    double median = sorted[m / 2], rate = 0;
+    for (size_t r = 0; r < G_N_ELEMENTS(ts_rates); r++)
+        if (fabs(median / ts_rates[r] - 1.0) <= TS_RATE_TOLERANCE)
+            rate = ts_rates[r];
+    if (rate == 0)
+        return false;
+    uint32_t agree = 0;
+    for (uint32_t i = 0; i < m; i++)
+        agree += fabs(rates[i] / rate - 1.0) <= TS_RATE_TOLERANCE;
+    if (2 * agree < m)
+        return false;
+    for (uint32_t i = 1; i < n; i++)
+        gaps[i - 1] = (int64_t)((double)(a->syns[i].tsval - a->syns[i - 1].tsval) / rate * (double)SS_NS_PER_SEC);
+    return true;
+}
+
+ss_schedule ss_attempt_schedule(const ss_attempt *a, uint32_t n, ss_schedule_clock *clock)
+{
+    if (clock)
+        *clock = SS_CLOCK_CAPTURE;
     if (n > a->syn_count)
         n = a->syn_count;
     if (n < 3)
         return SS_SCHEDULE_NONE;
     int64_t stack[16];
     int64_t *gaps = n - 1 <= 16 ? stack : g_new(int64_t, n - 1);
-    for (uint32_t i = 1; i < n; i++)
-        gaps[i - 1] = ss_attempt_gap_ns(a, i);
+    bool on_sender = sender_gaps(a, n, gaps);
+    if (!on_sender)
+        for (uint32_t i = 1; i < n; i++)
+            gaps[i - 1] = ss_attempt_gap_ns(a, i);
+    if (clock && on_sender)
+        *clock = SS_CLOCK_SENDER;
     ss_schedule s = ss_classify_schedule(gaps, n - 1);
     if (gaps != stack)
         g_free(gaps);
@@ -325,14 +476,30 @@ const char *ss_schedule_name(ss_schedule s)
     return NULL;
 }
 
-const char *ss_outcome_name(ss_outcome o, bool final)
+const char *ss_schedule_clock_name(ss_schedule_clock c) { return c == SS_CLOCK_SENDER ? "sender" : "capture"; }
+
+const char *ss_outcome_name(ss_outcome o)
 {
     switch (o) {
     case SS_OUTCOME_ANSWERED: return "answered";
     case SS_OUTCOME_REFUSED_RST: return "refused-rst";
     case SS_OUTCOME_REFUSED_ICMP: return "refused-icmp";
     case SS_OUTCOME_SUPERSEDED: return "superseded";
+    case SS_OUTCOME_UNANSWERED: return "unanswered";
+    case SS_OUTCOME_PENDING: return "pending";
     case SS_OUTCOME_OPEN: break;
     }
-    return final ? "unanswered" : NULL;
+    return NULL;
+}
+
+const char *ss_evidence_name(ss_answer_evidence e)
+{
+    switch (e) {
+    case SS_EVIDENCE_SYNACK: return "synack";
+    case SS_EVIDENCE_CLIENT_ACK: return "client-ack";
+    case SS_EVIDENCE_CLIENT_RST: return "client-rst";
+    case SS_EVIDENCE_SERVER_ACK: return "server-ack";
+    case SS_EVIDENCE_NONE: break;
+    }
+    return "-";
 }

@@ -13,12 +13,29 @@
 #include "segment.h"
 
 typedef enum ss_outcome {
-    SS_OUTCOME_OPEN = 0,        /* nothing yet; at the end of the capture: unanswered */
+    SS_OUTCOME_OPEN = 0,        /* nothing yet; at the end of the capture: unanswered or pending */
     SS_OUTCOME_ANSWERED,
     SS_OUTCOME_REFUSED_RST,
     SS_OUTCOME_REFUSED_ICMP,
     SS_OUTCOME_SUPERSEDED,
+    /* what an open attempt is once the capture has ended (ss_attempt_final_outcome) */
+    SS_OUTCOME_UNANSWERED,      /* retried, or watched for at least the smallest RTO */
+    SS_OUTCOME_PENDING,         /* one SYN, and the capture ended before any retry was due */
 } ss_outcome;
+
+/* What proves an attempt was answered. */
+typedef enum ss_answer_evidence {
+    SS_EVIDENCE_NONE = 0,
+    SS_EVIDENCE_SYNACK,         /* the server's SYN/ACK (ack = ISN + 1) */
+    SS_EVIDENCE_CLIENT_ACK,     /* the client's ACK, data or FIN with seq = ISN + 1: it got a SYN/ACK */
+    SS_EVIDENCE_CLIENT_RST,     /* the client's RST with seq = ISN + 1: it rejected a SYN/ACK (a scanner) */
+    SS_EVIDENCE_SERVER_ACK,     /* a later server segment acknowledging ISN + 1 */
+} ss_answer_evidence;
+
+/* The smallest initial retransmission timeout (RFC 6298 section 2): an
+ * attempt watched for less than this after its only SYN is too young to
+ * call unanswered. */
+#define SS_MIN_RTO_NS SS_NS_PER_SEC
 
 typedef enum ss_schedule {
     SS_SCHEDULE_NONE = 0,       /* fewer than two gaps: nothing to classify */
@@ -47,6 +64,8 @@ typedef struct ss_attempt {
     uint32_t answered_syn;      /* frame of the SYN the outcome frame answers */
     uint32_t syns_at_outcome;   /* SYNs sent before the outcome frame */
     uint32_t superseded_by;     /* first SYN of the attempt that replaced this one */
+    ss_answer_evidence evidence;/* ANSWERED: what proves it */
+    uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
 } ss_attempt;
 
 typedef enum ss_attempt_role {
@@ -96,9 +115,28 @@ uint32_t ss_attempts_count(const ss_attempts *tracker);
 
 /* --- reading an attempt ------------------------------------------------- */
 
-/* Worth showing: retried, or not simply answered. An attempt answered at
- * its first SYN is an ordinary handshake and says nothing. */
+/* Worth showing: retried, not simply answered, or answered in a way the
+ * capture did not hold. An attempt answered at its first SYN by a captured
+ * SYN/ACK is an ordinary handshake and says nothing. */
 bool ss_attempt_is_notable(const ss_attempt *a);
+
+/* Answered, and the SYN/ACK is not in the capture: a later segment proved it
+ * (the capture holds one direction, or lost packets). */
+bool ss_attempt_answer_not_captured(const ss_attempt *a);
+
+/* Answered through a crossing SYN (a split handshake, or a simultaneous open
+ * without SYN/ACKs): the two ends went on to exchange ACKs. */
+bool ss_attempt_answered_through_crossing(const ss_attempt *a);
+
+/* The outcome once the capture has ended at capture_end_ns (0: not known,
+ * read as unanswered): an open attempt is pending when its only SYN came
+ * less than SS_MIN_RTO_NS before the end, unanswered otherwise. */
+ss_outcome ss_attempt_final_outcome(const ss_attempt *a, int64_t capture_end_ns);
+
+/* The one test behind "pending": an attempt with no outcome frame, one SYN
+ * sent at first_syn_ns, and a capture that ended less than SS_MIN_RTO_NS
+ * later. */
+bool ss_too_early_to_tell(uint32_t syn_count, int64_t first_syn_ns, int64_t capture_end_ns);
 
 /* Time from the attempt's first SYN to time_ns. */
 int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns);
@@ -108,14 +146,27 @@ int64_t ss_attempt_span_ns(const ss_attempt *a);
 int64_t ss_attempt_gap_ns(const ss_attempt *a, uint32_t i);
 /* SYN i's gap divided by SYN i-1's gap (i >= 2); 0 when undefined. */
 double ss_attempt_backoff(const ss_attempt *a, uint32_t i);
-/* Schedule of the first n SYNs (n <= syn_count). */
-ss_schedule ss_attempt_schedule(const ss_attempt *a, uint32_t n);
+/* Which clock a schedule was read on. */
+typedef enum ss_schedule_clock {
+    SS_CLOCK_CAPTURE = 0,       /* the capture point's timestamps */
+    SS_CLOCK_SENDER,            /* the sender's TCP timestamps (TSval) */
+} ss_schedule_clock;
+
+/* Schedule of the first n SYNs (n <= syn_count): on the sender's own clock
+ * when every one of them carries a TCP timestamp and the TSvals tick at a
+ * consistent rate (a capture point that delivers one SYN late cannot then
+ * bend the schedule), else on the capture's clock. *clock (may be NULL)
+ * says which. */
+ss_schedule ss_attempt_schedule(const ss_attempt *a, uint32_t n, ss_schedule_clock *clock);
 
 /* Classifies retransmission gaps (n >= 2) allowing for timer jitter. */
 ss_schedule ss_classify_schedule(const int64_t *gaps_ns, size_t n);
 
 const char *ss_schedule_name(ss_schedule s);
-/* Outcome name; final selects "unanswered" for an attempt still open. */
-const char *ss_outcome_name(ss_outcome o, bool final);
+const char *ss_schedule_clock_name(ss_schedule_clock c);
+/* synsight.outcome's value; NULL for SS_OUTCOME_OPEN (not known yet). */
+const char *ss_outcome_name(ss_outcome o);
+/* The evidence's name, for the attempts table: "synack", "client-ack", ... ("-" for none). */
+const char *ss_evidence_name(ss_answer_evidence e);
 
 #endif

@@ -43,9 +43,11 @@ typedef struct midstream {
 
 typedef struct conn {
     midstream *mid;                     /* NULL: the first segment seen was a SYN or SYN/ACK */
+    ss_conn_sides *sides;               /* owned by ss_windows.sides: notes point at it */
     bool    one_sided_marked;
     int8_t  syn_wscale[2];              /* handshake: the SYN's window-scale option, -1 none */
     bool    syn_seen[2];
+    uint32_t syn_isn[2];                /* the SYN's sequence number */
 } conn;
 
 static void conn_free(gpointer p)
@@ -57,12 +59,14 @@ static void conn_free(gpointer p)
 
 struct ss_windows {
     GHashTable *conns;                  /* ss_tuple key -> conn */
+    GPtrArray  *sides;                  /* every connection's ss_conn_sides, kept for the final view */
 };
 
 ss_windows *ss_windows_new(void)
 {
     ss_windows *w = g_new0(ss_windows, 1);
     w->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, conn_free);
+    w->sides = g_ptr_array_new_with_free_func(g_free);
     return w;
 }
 
@@ -71,10 +75,16 @@ void ss_windows_free(ss_windows *w)
     if (!w)
         return;
     g_hash_table_destroy(w->conns);
+    g_ptr_array_free(w->sides, TRUE);
     g_free(w);
 }
 
-bool ss_window_note_present(const ss_window_note *n) { return n->scale_unknown || n->one_sided; }
+bool ss_conn_one_direction(const ss_conn_sides *s)
+{
+    return s->seen[0] != s->seen[1] && (s->beyond_syn[0] || s->beyond_syn[1]);
+}
+
+bool ss_window_note_present(const ss_window_note *n) { return n->scale_unknown || n->one_sided || n->sides; }
 
 int ss_window_shift_needed(uint32_t in_flight, uint16_t raw)
 {
@@ -91,6 +101,7 @@ static void handshake_segment(conn *c, int dir, const ss_segment *seg, ss_window
     if (!(seg->flags & SS_TCP_ACK)) {
         c->syn_seen[dir] = true;
         c->syn_wscale[dir] = seg->wscale;
+        c->syn_isn[dir] = seg->seq;
         return;
     }
     /* Scaling is on only if both SYNs carry the option (RFC 7323 §2.2). */
@@ -153,7 +164,7 @@ void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *no
     ss_tuple key = ss_conn_key(&seg->tuple, &dir);
     conn *c = g_hash_table_lookup(w->conns, &key);
     bool syn_only = (seg->flags & SS_TCP_SYN) && !(seg->flags & SS_TCP_ACK);
-    if (!c || (c->mid && syn_only)) {
+    if (!c || (syn_only && (c->mid || (c->syn_seen[dir] && c->syn_isn[dir] != seg->seq)))) {
         /* a new connection, or a new one reusing the addresses and ports */
         if (!c) {
             c = g_new(conn, 1);
@@ -165,7 +176,15 @@ void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *no
         c->syn_wscale[0] = c->syn_wscale[1] = -1;
         if (!(seg->flags & SS_TCP_SYN))
             c->mid = g_new0(midstream, 1);
+        c->sides = g_new0(ss_conn_sides, 1);
+        c->sides->tuple = seg->tuple;
+        c->sides->first_frame = seg->frame;
+        g_ptr_array_add(w->sides, c->sides);
+        note->sides = c->sides;
     }
+    c->sides->seen[dir] = true;
+    if (!syn_only)
+        c->sides->beyond_syn[dir] = true;
     if (!c->mid) {
         handshake_segment(c, dir, seg, note);
         return;

@@ -14,6 +14,21 @@
 
 #define SS_MAX_WSCALE 14        /* RFC 7323 §2.3 */
 
+/* Which sides of one connection (one use of a 4-tuple) the capture holds:
+ * sides are indexed as ss_conn_key's direction. */
+typedef struct ss_conn_sides {
+    ss_tuple tuple;             /* the first frame's sender -> receiver */
+    uint32_t first_frame;
+    bool seen[2];               /* a segment from that side */
+    bool beyond_syn[2];         /* a segment from that side that is not a bare SYN */
+} ss_conn_sides;
+
+/* Every captured frame of the connection comes from one side, and that side
+ * sent more than SYNs: the capture holds one direction (a capture filter on
+ * one host, asymmetric routing, a mirror port carrying one direction). A
+ * train of unanswered SYNs alone is an unanswered attempt, not this. */
+bool ss_conn_one_direction(const ss_conn_sides *sides);
+
 typedef struct ss_window_note {
     bool     scale_unknown;     /* a segment of a connection whose handshake is not in the capture */
     bool     first_in_direction;/* the first such segment from this sender */
@@ -25,10 +40,12 @@ typedef struct ss_window_note {
     uint32_t peer_window_frame; /* overrun: the frame that advertised it */
     int8_t   peer_min_shift;    /* overrun: the peer's bound after this segment */
     bool     one_sided;         /* a SYN/ACK completing a handshake where only one side offered scaling */
+    const ss_conn_sides *sides; /* the connection's first frame: its sides (final once the capture ended) */
 } ss_window_note;
 
 /* Whether a note carries anything: a segment of a connection without
- * handshake, or a one-sided window-scale offer. */
+ * handshake, a one-sided window-scale offer, or a connection's first frame
+ * (whose sides the final view reads). */
 bool ss_window_note_present(const ss_window_note *n);
 
 typedef struct ss_windows ss_windows;
@@ -36,7 +53,9 @@ typedef struct ss_windows ss_windows;
 ss_windows *ss_windows_new(void);
 void ss_windows_free(ss_windows *w);
 
-/* Feeds one TCP segment in capture order. */
+/* Feeds one TCP segment in capture order. Claims nothing that needs the
+ * peer's ACKs when the capture holds one direction: no overrun and no bound
+ * without them. */
 void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *note);
 
 /* The smallest shift k with in_flight <= raw << k (0 when raw covers it,

@@ -30,6 +30,8 @@ static ss_analysis *analysis;
 
 /* As Wireshark's transum does: a disabled synsight asks for no fields, so
  * that it costs nothing in any frame. */
+static ss_capture_facts capture_facts(void) { return ss_analysis_facts(analysis); }
+
 static void synsight_init(void)
 {
     analysis = ss_analysis_new();
@@ -98,8 +100,8 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     /* Render even without a tree: expert items still reach the expert tap
      * (tshark -2 -z expert runs its second pass without one). */
-    ss_stats_tap(pinfo, res);
     ss_capture_facts facts = ss_analysis_facts(analysis);
+    ss_stats_tap(pinfo, res, &facts);
     if (!ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo), &facts))
         return 0;
     return tvb_captured_length(tvb);
@@ -109,7 +111,7 @@ static void proto_register_synsight(void)
 {
     proto_synsight = proto_register_protocol("SYN Sight (TCP handshake diagnostics)", "SYNSIGHT", "synsight");
     ss_render_register(proto_synsight);
-    ss_stats_register();
+    ss_stats_register(capture_facts);
     register_init_routine(synsight_init);
     register_cleanup_routine(synsight_cleanup);
     synsight_handle = create_dissector_handle(dissect_synsight, proto_synsight);

@@ -47,6 +47,10 @@ static int hf_window_min_size = -1;
 static int hf_window_overrun = -1;
 static int hf_window_in_flight = -1;
 static int hf_window_one_sided = -1;
+static int hf_answer_not_captured = -1;
+static int hf_answered_through_crossing = -1;
+static int hf_one_direction = -1;
+static int hf_syn_schedule_clock = -1;
 
 static int ett_synsight = -1;
 
@@ -61,6 +65,10 @@ static expert_field ei_refused_icmp = EI_INIT;
 static expert_field ei_udp_unreachable = EI_INIT;
 static expert_field ei_scale_unknown = EI_INIT;
 static expert_field ei_window_misread = EI_INIT;
+static expert_field ei_synack_not_captured = EI_INIT;
+static expert_field ei_answered_through_crossing = EI_INIT;
+static expert_field ei_pending = EI_INIT;
+static expert_field ei_one_direction = EI_INIT;
 
 static int proto_synsight = -1;
 
@@ -126,6 +134,18 @@ void ss_render_register(int proto)
         { &hf_window_one_sided, { "Window scaling offered by one side only: scaling is off", "synsight.window.one_sided",
             FT_NONE, BASE_NONE, NULL, 0x0, "Only one SYN carried the window-scale option: no scaling in either direction "
             "(RFC 7323 section 2.2)", HFILL } },
+        { &hf_answer_not_captured, { "Answered: the SYN/ACK is not in the capture", "synsight.answer_not_captured",
+            FT_NONE, BASE_NONE, NULL, 0x0, "A later segment proves the attempt was answered: the client's ACK or RST "
+            "with seq = ISN + 1, or a server segment acknowledging ISN + 1", HFILL } },
+        { &hf_answered_through_crossing, { "Answered through the crossing SYN in frame", "synsight.answered_through_crossing",
+            FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "The other end sent a SYN of its own (a split handshake or simultaneous open), then the two ends "
+            "exchanged ACKs", HFILL } },
+        { &hf_one_direction, { "Connection seen in one direction only", "synsight.one_direction", FT_NONE, BASE_NONE,
+            NULL, 0x0, "Every captured frame of this connection comes from one side: the capture holds one direction",
+            HFILL } },
+        { &hf_syn_schedule_clock, { "Schedule read on", "synsight.syn.schedule_clock", FT_STRING, BASE_NONE, NULL, 0x0,
+            "sender (the SYNs' TCP timestamps) or capture (the capture point's timestamps)", HFILL } },
     };
     static int *ett[] = { &ett_synsight };
     static ei_register_info ei[] = {
@@ -143,6 +163,14 @@ void ss_render_register(int proto)
             "Window scale unknown: the handshake is not in the capture", EXPFILL } },
         { &ei_window_misread, { "synsight.expert.window_misread", PI_SEQUENCE, PI_WARN,
             "Apparent window overrun: the window is scaled", EXPFILL } },
+        { &ei_synack_not_captured, { "synsight.expert.synack_not_captured", PI_SEQUENCE, PI_NOTE,
+            "Connection attempt answered: the SYN/ACK is not in the capture", EXPFILL } },
+        { &ei_answered_through_crossing, { "synsight.expert.answered_through_crossing", PI_SEQUENCE, PI_CHAT,
+            "Connection attempt answered through a crossing SYN", EXPFILL } },
+        { &ei_pending, { "synsight.expert.pending", PI_SEQUENCE, PI_NOTE,
+            "Too early to tell: the capture ended before a SYN retransmission was due", EXPFILL } },
+        { &ei_one_direction, { "synsight.expert.one_direction", PI_SEQUENCE, PI_NOTE,
+            "Connection seen in one direction only", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -209,6 +237,13 @@ static proto_item *add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const cha
     return it;
 }
 
+static proto_item *add_presence(proto_tree *tree, int hf, tvbuff_t *tvb)
+{
+    proto_item *it = proto_tree_add_item(tree, hf, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(it);
+    return it;
+}
+
 static void server_endpoint(const ss_attempt *a, char *buf, size_t size)
 {
     ss_format_endpoint(&a->tuple.dst, a->tuple.dport, buf, size);
@@ -270,23 +305,35 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     if (final)
         add_uint(tree, hf_syn_count, tvb, a->syn_count);
     if (known >= 3) {
-        add_string(tree, hf_syn_schedule, tvb, ss_schedule_name(ss_attempt_schedule(a, known)));
+        ss_schedule_clock clock;
+        add_string(tree, hf_syn_schedule, tvb, ss_schedule_name(ss_attempt_schedule(a, known, &clock)));
+        add_string(tree, hf_syn_schedule_clock, tvb, ss_schedule_clock_name(clock));
         add_time(tree, hf_syn_initial_rto, tvb, ss_attempt_gap_ns(a, 1));
     }
     if (!final)
         return;
 
-    proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(a->outcome, true));
+    ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
+    proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(end));
     if (a->outcome_frame)
         add_uint(tree, hf_outcome_in, tvb, a->outcome_frame);
+    if (ss_attempt_answer_not_captured(a))
+        add_presence(tree, hf_answer_not_captured, tvb);
     if (i != 0)
         return;
     char server[80], sched[48];
     server_endpoint(a, server, sizeof server);
-    schedule_phrase(ss_attempt_schedule(a, a->syn_count), sched, sizeof sched);
+    schedule_phrase(ss_attempt_schedule(a, a->syn_count, NULL), sched, sizeof sched);
     int64_t span = ss_attempt_span_ns(a);
     sentence say_this = { "" };
-    if (a->outcome == SS_OUTCOME_OPEN) {
+    if (end == SS_OUTCOME_PENDING) {
+        sentence_add(&say_this, "Too early to tell: the capture ended %.2f s after the only SYN of this connection "
+                     "attempt to %s, before a retransmission was due (the smallest initial RTO is 1 s)",
+                     ss_time_seconds(ss_attempt_elapsed_ns(a, facts->end_ns)), server);
+        if (facts->only_tcp)
+            sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
+        say(pinfo, outcome, &ei_pending, &say_this);
+    } else if (end == SS_OUTCOME_UNANSWERED) {
         if (a->syn_count == 1)
             sentence_add(&say_this, "Connection attempt to %s never answered: 1 SYN and no retransmission before "
                          "the capture ended", server);
@@ -318,13 +365,39 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     bool ended_here = a->outcome_frame == pinfo->num;
     if (!ended_here)
         return;
-    proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(a->outcome, true));
-    if (a->outcome == SS_OUTCOME_ANSWERED && a->syns_at_outcome >= 2) {
-        char server[80];
-        server_endpoint(a, server, sizeof server);
+    proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(a->outcome));
+    if (a->outcome != SS_OUTCOME_ANSWERED)
+        return;
+    char server[80];
+    server_endpoint(a, server, sizeof server);
+    double took = ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns));
+    if (a->syns_at_outcome >= 2 && a->evidence == SS_EVIDENCE_SYNACK)
         expert_add_info_format(pinfo, outcome, &ei_answered_late,
             "SYN/ACK from %s answers the connection attempt in frame %u only after %u SYNs: connect() took %.2f s",
-            server, a->syns[0].frame, a->syns_at_outcome, ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns)));
+            server, a->syns[0].frame, a->syns_at_outcome, took);
+    else if (a->syns_at_outcome >= 2)
+        expert_add_info_format(pinfo, outcome, &ei_answered_late,
+            "The connection attempt to %s in frame %u was answered only after %u SYNs: this frame, %.2f s after the "
+            "first SYN, is the first that shows it", server, a->syns[0].frame, a->syns_at_outcome, took);
+    if (ss_attempt_answered_through_crossing(a)) {
+        proto_item *it = add_uint(tree, hf_answered_through_crossing, tvb, a->crossed_by);
+        expert_add_info_format(pinfo, it, &ei_answered_through_crossing,
+            "The connection attempt in frame %u was answered through the crossing SYN in frame %u: the two ends "
+            "exchanged SYNs (a split handshake or simultaneous open), then ACKs; valid TCP, not a failure",
+            a->syns[0].frame, a->crossed_by);
+    } else if (ss_attempt_answer_not_captured(a)) {
+        static const char *const proof[] = {
+            [SS_EVIDENCE_CLIENT_ACK] = "the client's segment with seq = ISN + 1, which it sends only after a SYN/ACK",
+            [SS_EVIDENCE_CLIENT_RST] = "the client's RST with seq = ISN + 1: it got a SYN/ACK and rejected it, as a "
+                                       "raw-socket scanner's kernel does",
+            [SS_EVIDENCE_SERVER_ACK] = "the server's segment acknowledging ISN + 1",
+        };
+        proto_item *it = add_presence(tree, hf_answer_not_captured, tvb);
+        sentence say_this = { "" };
+        sentence_add(&say_this, "The SYN/ACK from %s answering the attempt in frame %u is not in the capture: this "
+                     "frame proves the handshake went through (%s)", server, a->syns[0].frame, proof[a->evidence]);
+        sentence_add(&say_this, ". The capture holds one direction only, or lost packets");
+        say(pinfo, it, &ei_synack_not_captured, &say_this);
     }
 }
 
@@ -409,13 +482,6 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     say(pinfo, top, ei, &say_this);
 }
 
-static proto_item *add_presence(proto_tree *tree, int hf, tvbuff_t *tvb)
-{
-    proto_item *it = proto_tree_add_item(tree, hf, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(it);
-    return it;
-}
-
 static void render_window(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_window_note *w)
 {
     if (w->one_sided)
@@ -475,11 +541,88 @@ static void short_duration(int64_t ns, char *buf, size_t size)
 /* 2^shift, as the multiplier the tag shows */
 static uint32_t scale_factor(int8_t shift) { return (uint32_t)1 << shift; }
 
+/* The connection's first frame, on the final view, when the capture holds
+ * one direction of it. */
+static bool one_direction_shows(const ss_window_note *w, bool final)
+{
+    return final && w->sides && ss_conn_one_direction(w->sides);
+}
+
+static void render_one_direction(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_window_note *w)
+{
+    char from[80], to[80];
+    ss_format_endpoint(&w->sides->tuple.src, w->sides->tuple.sport, from, sizeof from);
+    ss_format_endpoint(&w->sides->tuple.dst, w->sides->tuple.dport, to, sizeof to);
+    proto_item *it = add_presence(tree, hf_one_direction, tvb);
+    sentence say_this = { "" };
+    sentence_add(&say_this, "Every captured frame of the connection %s \xe2\x86\x92 %s comes from %s: the capture "
+                 "holds one direction (a capture filter on one host, asymmetric routing, a mirror port)", from, to, from);
+    sentence_add(&say_this, "; answers are inferred from this side's segments, windows claim nothing");
+    say(pinfo, it, &ei_one_direction, &say_this);
+}
+
+/* ", SYN/ACK not captured" or "" */
+static const char *inferred_suffix(const ss_attempt *a)
+{
+    return ss_attempt_answer_not_captured(a) ? ", SYN/ACK not captured" : "";
+}
+
+/* The first SYN's tag on the final view: how the attempt ended. */
+static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, char *buf, size_t size)
+{
+    char span[24];
+    short_duration(ss_attempt_span_ns(a), span, sizeof span);
+    ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
+    switch (end) {
+    case SS_OUTCOME_UNANSWERED:
+        if (a->syn_count == 1)
+            snprintf(buf, size, "[unanswered: 1 SYN]");
+        else
+            snprintf(buf, size, "[unanswered: %u SYNs, %s]", a->syn_count, span);
+        break;
+    case SS_OUTCOME_PENDING:
+        short_duration(ss_attempt_elapsed_ns(a, facts->end_ns), span, sizeof span);
+        snprintf(buf, size, "[too early to tell: capture ended %s after the SYN]", span);
+        break;
+    case SS_OUTCOME_SUPERSEDED:
+        snprintf(buf, size, "[abandoned after %u SYN%s: new attempt #%u]", a->syn_count,
+                 a->syn_count == 1 ? "" : "s", a->superseded_by);
+        break;
+    case SS_OUTCOME_ANSWERED:
+        if (ss_attempt_answered_through_crossing(a))
+            snprintf(buf, size, "[answered in #%u through crossing SYN #%u]", a->outcome_frame, a->crossed_by);
+        else if (a->syns_at_outcome >= 2)
+            snprintf(buf, size, "[answered after %u SYNs in #%u%s]", a->syns_at_outcome, a->outcome_frame,
+                     inferred_suffix(a));
+        else
+            snprintf(buf, size, "[answered in #%u%s]", a->outcome_frame, inferred_suffix(a));
+        break;
+    case SS_OUTCOME_REFUSED_RST:
+    case SS_OUTCOME_REFUSED_ICMP:
+        snprintf(buf, size, "[refused by %s in #%u]", a->outcome == SS_OUTCOME_REFUSED_RST ? "RST" : "ICMP",
+                 a->outcome_frame);
+        break;
+    case SS_OUTCOME_OPEN:
+        break;
+    }
+}
+
+/* The outcome frame's tag, for an attempt answered. */
+static void answer_tag(const ss_attempt *a, char *buf, size_t size)
+{
+    if (ss_attempt_answered_through_crossing(a))
+        snprintf(buf, size, "[answered through crossing SYN #%u]", a->crossed_by);
+    else if (a->syns_at_outcome >= 2)
+        snprintf(buf, size, "[answered after %u SYNs%s]", a->syns_at_outcome, inferred_suffix(a));
+    else
+        snprintf(buf, size, "[answered%s]", inferred_suffix(a));
+}
+
 /* The Info column's tag: the frame's most important finding in a few words,
  * in brackets, so that the packet list and tshark's one-line output say what
  * the details pane says. */
-static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows, uint32_t frame, char *buf,
-                     size_t size)
+static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows, const ss_capture_facts *facts,
+                     uint32_t frame, char *buf, size_t size)
 {
     const ss_attempt_note *n = &res->attempt;
     const ss_attempt *a = n->attempt;
@@ -496,31 +639,9 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
     } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
         snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->syns[0].frame);
     } else if (attempt_shows && n->role == SS_ROLE_SYN) {
-        /* the first SYN, shown only on the final view: how the attempt ended */
-        char span[24];
-        short_duration(ss_attempt_span_ns(a), span, sizeof span);
-        switch (a->outcome) {
-        case SS_OUTCOME_OPEN:
-            if (a->syn_count == 1)
-                snprintf(buf, size, "[unanswered: 1 SYN]");
-            else
-                snprintf(buf, size, "[unanswered: %u SYNs, %s]", a->syn_count, span);
-            break;
-        case SS_OUTCOME_SUPERSEDED:
-            snprintf(buf, size, "[abandoned after %u SYN%s: new attempt #%u]", a->syn_count,
-                     a->syn_count == 1 ? "" : "s", a->superseded_by);
-            break;
-        case SS_OUTCOME_ANSWERED:
-            snprintf(buf, size, "[answered after %u SYNs in #%u]", a->syns_at_outcome, a->outcome_frame);
-            break;
-        case SS_OUTCOME_REFUSED_RST:
-        case SS_OUTCOME_REFUSED_ICMP:
-            snprintf(buf, size, "[refused by %s in #%u]", a->outcome == SS_OUTCOME_REFUSED_RST ? "RST" : "ICMP",
-                     a->outcome_frame);
-            break;
-        }
+        first_syn_tag(a, facts, buf, size);
     } else if (attempt_shows && n->role == SS_ROLE_OUTCOME && a->outcome_frame == frame) {
-        snprintf(buf, size, "[answered after %u SYNs]", a->syns_at_outcome);
+        answer_tag(a, buf, size);
     } else if (n->synack_retry) {
         snprintf(buf, size, "[SYN/ACK retry %u]", n->synack_retry);
     } else if (n->crosses) {
@@ -534,6 +655,8 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         snprintf(buf, size, "[window scale unknown]");
     } else if (w->one_sided) {
         snprintf(buf, size, "[window scaling off: offered by one side]");
+    } else if (one_direction_shows(w, final)) {
+        snprintf(buf, size, "[one direction only]");
     }
 }
 
@@ -543,7 +666,9 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     const ss_attempt_note *n = &res->attempt;
     bool attempt_shows = attempt_role_shows(n, final);
     const ss_window_note *w = &res->window;
-    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !ss_window_note_present(w))
+    bool one_direction = one_direction_shows(w, final);
+    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !w->scale_unknown &&
+        !w->one_sided && !one_direction)
         return false;
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
@@ -557,10 +682,12 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     if (n->synack_retry)
         render_synack_retry(st, pinfo, tvb, n);
     render_window(st, pinfo, tvb, w);
+    if (one_direction)
+        render_one_direction(st, pinfo, tvb, w);
 
     if (info_column_on) {
         char tag[96];
-        info_tag(res, final, attempt_shows, pinfo->num, tag, sizeof tag);
+        info_tag(res, final, attempt_shows, facts, pinfo->num, tag, sizeof tag);
         if (tag[0])
             col_append_sep_str(pinfo->cinfo, COL_INFO, " ", tag);
     }

@@ -24,19 +24,24 @@
 #include "ws_compat.h"
 
 static int synsight_tap = -1;
+static ss_capture_facts (*facts_of_capture)(void);
 
 typedef struct ss_tap_attempts {
     const ss_attempt *attempt;
     const ss_attempt *superseded;
+    const ss_conn_sides *connection;    /* a connection's first frame */
+    int64_t capture_end_ns;             /* as far as the capture has been read */
 } ss_tap_attempts;
 
-void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res)
+void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res, const ss_capture_facts *facts)
 {
-    if (!have_tap_listener(synsight_tap) || !res->attempt.attempt)
+    if (!have_tap_listener(synsight_tap) || !(res->attempt.attempt || res->window.sides))
         return;
     ss_tap_attempts *t = wmem_new0(pinfo->pool, ss_tap_attempts);
     t->attempt = res->attempt.attempt;
     t->superseded = res->attempt.supersedes;
+    t->connection = res->window.sides;
+    t->capture_end_ns = facts->end_ns;
     tap_queue_packet(synsight_tap, pinfo, t);
 }
 
@@ -52,8 +57,10 @@ static void model_update(ss_attempt_table *model, packet_info *pinfo, const ss_t
                          const ss_attempt_row *row[2])
 {
     int64_t start = capture_start_ns(pinfo);
-    row[0] = ss_attempt_table_update(model, t->attempt, start);
-    row[1] = t->superseded ? ss_attempt_table_update(model, t->superseded, start) : NULL;
+    if (t->connection)
+        ss_attempt_table_add_connection(model, t->connection);
+    row[0] = t->attempt ? ss_attempt_table_update(model, t->attempt, start, t->capture_end_ns) : NULL;
+    row[1] = t->superseded ? ss_attempt_table_update(model, t->superseded, start, t->capture_end_ns) : NULL;
 }
 
 /* --- tshark: -z synsight,attempts[,filter] ------------------------------ */
@@ -78,6 +85,9 @@ static tap_packet_status attempts_cli_packet(void *data, packet_info *pinfo, epa
 static void attempts_cli_draw(void *data)
 {
     attempts_cli *cli = data;
+    /* frames after an attempt's last one still count: the capture's end
+     * decides whether an attempt still open was unanswered or too young */
+    ss_attempt_table_settle(cli->model, facts_of_capture().end_ns);
     GString *text = g_string_new(NULL);
     ss_attempt_table_format(cli->model, cli->filter, text);
     fputs(text->str, stdout);
@@ -238,7 +248,7 @@ static stat_tap_table *first_table(stat_tap_table_ui *ui)
 /* Connection attempts: the same columns as the text table. */
 enum {
     COL_VERDICT, COL_CLIENT, COL_SERVER, COL_SYNS, COL_FIRST_SYN, COL_TO_OUTCOME, COL_SCHEDULE, COL_OUTCOME,
-    COL_OUTCOME_FRAME, COL_FIRST_FRAME, ATTEMPT_COLS
+    COL_ANSWER, COL_OUTCOME_FRAME, COL_FIRST_FRAME, ATTEMPT_COLS
 };
 
 static stat_tap_table_item attempt_columns[ATTEMPT_COLS] = {
@@ -250,6 +260,7 @@ static stat_tap_table_item attempt_columns[ATTEMPT_COLS] = {
     { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "To outcome (s)", "%.6f" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Schedule", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Answer", "%s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Outcome frame", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First SYN frame", "%u" },
 };
@@ -282,6 +293,7 @@ static void attempts_gui_show(stat_tap_table *table, const ss_attempt_row *r)
         set_none(&cells[COL_TO_OUTCOME]);
     set_string(&cells[COL_SCHEDULE], r->schedule == SS_SCHEDULE_NONE ? "" : ss_schedule_name(r->schedule));
     set_string(&cells[COL_OUTCOME], ss_attempt_row_outcome(r));
+    set_string(&cells[COL_ANSWER], ss_attempt_row_answer(r));
     if (r->outcome_frame)
         set_uint(&cells[COL_OUTCOME_FRAME], r->outcome_frame);
     else
@@ -304,7 +316,7 @@ static tap_packet_status attempts_gui_packet(void *data, packet_info *pinfo, epa
 }
 
 /* Attempts by destination. */
-enum { COL_DESTINATION, COL_ATTEMPTS, COL_ANSWERED, COL_REFUSED, COL_UNANSWERED, COL_SUPERSEDED, DEST_COLS };
+enum { COL_DESTINATION, COL_ATTEMPTS, COL_ANSWERED, COL_REFUSED, COL_UNANSWERED, COL_SUPERSEDED, COL_PENDING, DEST_COLS };
 
 static stat_tap_table_item destination_columns[DEST_COLS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Destination", "%s" },
@@ -313,6 +325,7 @@ static stat_tap_table_item destination_columns[DEST_COLS] = {
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Refused", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Unanswered", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Superseded", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Pending", "%u" },
 };
 
 #define DESTINATIONS_TITLE "Attempts by destination"
@@ -339,6 +352,7 @@ static void destinations_gui_show(stat_tap_table *table, const ss_attempt_row *r
     set_uint(&cells[COL_REFUSED], d->refused);
     set_uint(&cells[COL_UNANSWERED], d->unanswered);
     set_uint(&cells[COL_SUPERSEDED], d->superseded);
+    set_uint(&cells[COL_PENDING], d->pending);
 }
 
 static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -354,8 +368,9 @@ static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo,
     return TAP_PACKET_REDRAW;
 }
 
-void ss_stats_register(void)
+void ss_stats_register(ss_capture_facts (*capture_facts)(void))
 {
+    facts_of_capture = capture_facts;
     static tap_param filter_param[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
     static stat_tap_ui attempts_text = {
         .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,

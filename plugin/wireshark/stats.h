@@ -10,15 +10,18 @@
 
 #include "analysis.h"
 
-/* Registers the tap and the statistics (from the protocol registration). */
-void ss_stats_register(void);
+/* Registers the tap and the statistics (from the protocol registration).
+ * capture_facts tells, when a table is drawn, what the capture as a whole
+ * says so far (when it ended, for attempts still open). */
+void ss_stats_register(ss_capture_facts (*capture_facts)(void));
 
 /* Frees what the Statistics-menu tables keep between retaps (from the
  * dissector's cleanup routine: a dialog re-initialises its table before
  * every retap). */
 void ss_stats_cleanup(void);
 
-/* Hands a frame's attempt picture to the tap listeners, if there are any. */
-void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res);
+/* Hands a frame's attempt picture (and a connection's first frame) to the
+ * tap listeners, if there are any. */
+void ss_stats_tap(packet_info *pinfo, const ss_frame_result *res, const ss_capture_facts *facts);
 
 #endif

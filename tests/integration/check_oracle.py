@@ -103,6 +103,23 @@ def check_refusals(ts, name, got, segs):
     return checked
 
 
+def first_answer(segs, first, client, server, isn):
+    """The first segment after the attempt's first SYN that answers or
+    refuses it, from Wireshark's fields: the server's SYN/ACK or RST that
+    acknowledges ISN + 1, a server segment acknowledging ISN + 1, or a
+    client segment (ACK, data, FIN or RST) with seq = ISN + 1."""
+    want = (isn + 1) % 2**32
+    for s in segs:
+        if s["frame"] <= first["frame"]:
+            continue
+        if s["src"] == server and s["dst"] == client and s["ack"] == want and \
+                (s["syn"] and s["ackf"] or s["rst"] and s["ackf"] or s["ackf"] and not s["syn"]):
+            return s
+        if s["src"] == client and s["dst"] == server and s["seq"] == want and not s["syn"] and (s["ackf"] or s["rst"]):
+            return s
+    return None
+
+
 def check_oracle(ts, name):
     """Recompute every SYN-train number from Wireshark's raw TCP fields and
     compare with synsight's final output."""
@@ -112,10 +129,10 @@ def check_oracle(ts, name):
     checked = 0
     for (client, server, isn), syns in trains.items():
         first = syns[0]
-        answer = next((s for s in segs if s["frame"] > first["frame"] and s["src"] == server
-                       and s["dst"] == client and s["ack"] == (isn + 1) % 2**32
-                       and (s["syn"] and s["ackf"] or s["rst"])), None)
-        notable = len(syns) > 1 or answer is None or not answer["syn"]
+        answer = first_answer(segs, first, client, server, isn)
+        crossed = any(s["syn"] and not s["ackf"] and s["src"] == server and s["dst"] == client
+                      and first["frame"] < s["frame"] < (answer or {"frame": 1 << 62})["frame"] for s in segs)
+        notable = len(syns) > 1 or answer is None or not (answer["syn"] and answer["ackf"])
         for i, s in enumerate(syns):
             fields = dict(got.get(s["frame"], []))
             if not notable:
@@ -135,8 +152,13 @@ def check_oracle(ts, name):
         if answer is not None and notable:
             fields = dict(got.get(answer["frame"], []))
             assert fields.get("synsight.attempt") == str(first["frame"]), (name, answer["frame"], fields)
-            expect = "answered" if answer["syn"] else "refused-rst"
+            refused = answer["rst"] and answer["src"] == server
+            expect = "refused-rst" if refused else "answered"
             assert fields.get("synsight.outcome") == expect, (name, answer["frame"], fields)
+            # a proof other than the SYN/ACK: inferred, or through a crossing SYN
+            inferred = not refused and not (answer["syn"] and answer["ackf"])
+            assert ("synsight.answer_not_captured" in fields) == (inferred and not crossed), (name, answer["frame"], fields)
+            assert ("synsight.answered_through_crossing" in fields) == (inferred and crossed), (name, answer["frame"], fields)
             if answer["syn"] and answer["tsecr"]:
                 echoed = next(s for s in syns if s["tsval"] == answer["tsecr"])
                 assert fields.get("synsight.answers") == str(echoed["frame"]), (name, answer["frame"], fields)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from check_oracle import syn_trains, tcp_segments
 from outputs import same_as_expected, synsight_output
 
-VERDICT_ORDER = ["failed", "given up", "late", "ok"]
+VERDICT_ORDER = ["failed", "given up", "late", "ok", "pending"]
 
 
 def attempts_table(ts, name, mode, extra=""):
@@ -64,20 +64,25 @@ def check_table(ts, name):
             assert r["Outcome"] == fields["synsight.outcome"], (name, r, fields)
             end = fields.get("synsight.superseded_by" if r["Outcome"] == "superseded" else "synsight.outcome_in", "-")
             assert r["Outcome frame"] == end, (name, r, fields)
+            # an answer inferred from a later segment says so in the tree and in the table
+            inferred = r["Answer"] in ("client-ack", "client-rst", "server-ack")
+            assert inferred == ("synsight.answer_not_captured" in fields), (name, r, fields)
         else:   # an ordinary handshake: answered at the first SYN by the next SYN/ACK
             answer = next(s for s in segs if s["frame"] > syns[0]["frame"] and s["syn"] and s["ackf"]
                           and s["src"] == server and s["ack"] == (isn + 1) % 2**32)
-            assert (r["Verdict"], r["Outcome"], r["Outcome frame"]) == ("ok", "answered", str(answer["frame"])), (name, r)
+            assert (r["Verdict"], r["Outcome"], r["Answer"], r["Outcome frame"]) == \
+                ("ok", "answered", "synack", str(answer["frame"])), (name, r)
     # failures first, then by first SYN
     keys = [(VERDICT_ORDER.index(r["Verdict"]), int(r["First SYN frame"])) for r in rows]
     assert keys == sorted(keys), (name, "rows out of order", keys)
     # the summary adds up the rows
-    counted = defaultdict(lambda: [0, 0, 0, 0, 0])
-    column = {"answered": 1, "refused-rst": 2, "refused-icmp": 2, "unanswered": 3, "superseded": 4}
+    counted = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    column = {"answered": 1, "refused-rst": 2, "refused-icmp": 2, "unanswered": 3, "superseded": 4, "pending": 5}
     for r in rows:
         counted[r["Server"]][0] += 1
         counted[r["Server"]][column[r["Outcome"]]] += 1
-    summary = {d["Destination"]: [int(d[k]) for k in ("Attempts", "Answered", "Refused", "Unanswered", "Superseded")]
+    summary = {d["Destination"]: [int(d[k]) for k in ("Attempts", "Answered", "Refused", "Unanswered", "Superseded",
+                                                        "Pending")]
                for d in dests}
     assert summary == dict(counted), (name, summary, dict(counted))
     failures = [v[2] + v[3] for v in (summary[d["Destination"]] for d in dests)]
@@ -114,8 +119,8 @@ def check_table_options(ts):
     gui_rows = sorted(tuple(c.strip() for c in line.split("|")[:4]) for line in out.splitlines()
                       if line.split(" |")[0] in VERDICT_ORDER)
     assert gui_rows == sorted((r["Verdict"], r["Client"], r["Server"], r["SYNs"]) for r in rows), gui_rows
-    gui_dests = sorted(line.replace(" ", "") for line in out.splitlines() if line.count("|") == 6
+    gui_dests = sorted(line.replace(" ", "") for line in out.splitlines() if line.count("|") == 7
                        and not line.startswith("Destination"))
-    assert gui_dests == ["10.0.0.2:135|1|1|0|0|0|", "10.0.0.2:445|1|1|0|0|0|", "10.0.0.2:49666|1|1|0|0|0|",
-                         "10.0.0.2:49667|1|0|0|1|0|", "10.0.0.2:8080|1|1|0|0|0|"], gui_dests
+    assert gui_dests == ["10.0.0.2:135|1|1|0|0|0|0|", "10.0.0.2:445|1|1|0|0|0|0|", "10.0.0.2:49666|1|1|0|0|0|0|",
+                         "10.0.0.2:49667|1|0|0|1|0|0|", "10.0.0.2:8080|1|1|0|0|0|0|"], gui_dests
     print("filter argument, bad filter and the GUI tables: as expected")

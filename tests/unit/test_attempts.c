@@ -99,11 +99,13 @@ static void test_long_train_is_one_attempt(void)
     CHECK_EQ_INT(a->syn_count, 7);
     CHECK_EQ_INT(ss_attempt_gap_ns(a, 6), 32000 * MS);
     CHECK_NEAR(ss_attempt_backoff(a, 6), 2.0, 1e-9);
-    CHECK_EQ_INT(ss_attempt_schedule(a, 7), SS_SCHEDULE_EXPONENTIAL);
-    CHECK_EQ_INT(ss_attempt_schedule(a, 2), SS_SCHEDULE_NONE);
+    ss_schedule_clock clock;
+    CHECK_EQ_INT(ss_attempt_schedule(a, 7, &clock), SS_SCHEDULE_EXPONENTIAL);
+    CHECK_EQ_INT(clock, SS_CLOCK_CAPTURE);                  /* no TCP timestamps */
+    CHECK_EQ_INT(ss_attempt_schedule(a, 2, NULL), SS_SCHEDULE_NONE);
     CHECK_EQ_INT(a->outcome, SS_OUTCOME_OPEN);
-    CHECK_EQ_STR(ss_outcome_name(a->outcome, true), "unanswered");
-    CHECK(ss_outcome_name(a->outcome, false) == NULL);
+    CHECK(ss_outcome_name(a->outcome) == NULL);
+    CHECK_EQ_STR(ss_outcome_name(ss_attempt_final_outcome(a, 200000 * MS)), "unanswered");
     CHECK(ss_attempt_is_notable(a));
 }
 
@@ -175,7 +177,7 @@ static void test_new_isn_supersedes(void)
     CHECK_EQ_INT(second.syn_index, 0);
     CHECK_EQ_INT(first.attempt->outcome, SS_OUTCOME_SUPERSEDED);
     CHECK_EQ_INT(first.attempt->superseded_by, 3);
-    CHECK_EQ_STR(ss_outcome_name(first.attempt->outcome, true), "superseded");
+    CHECK_EQ_STR(ss_outcome_name(first.attempt->outcome), "superseded");
     ss_attempt_note n = feed(t, tcp(4, 2600, s2c, SS_TCP_SYN | SS_TCP_ACK, 1, 5001));
     CHECK(n.attempt == second.attempt);
     CHECK_EQ_INT(second.attempt->outcome, SS_OUTCOME_ANSWERED);
@@ -260,6 +262,186 @@ static void test_icmp_refusal_and_ignored_refusal(void)
     CHECK_EQ_INT(a->outcome_frame, 5);
 }
 
+
+/* --- evidence of an answer besides a captured SYN/ACK ------------------- */
+
+static void test_client_ack_proves_an_answer(void)
+{
+    ss_tuple c2s = test_tuple(1, 41000, 2, 80);
+    ss_attempt_note syn = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
+    /* the client's ACK with seq = ISN + 1: it got a SYN/ACK the capture lacks */
+    ss_attempt_note n = feed(t, tcp(2, 5, c2s, SS_TCP_ACK, 101, 9001));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK(n.attempt == syn.attempt);
+    CHECK_EQ_INT(n.answers, 1);
+    const ss_attempt *a = syn.attempt;
+    CHECK_EQ_INT(a->outcome, SS_OUTCOME_ANSWERED);
+    CHECK_EQ_INT(a->evidence, SS_EVIDENCE_CLIENT_ACK);
+    CHECK_EQ_INT(a->outcome_frame, 2);
+    CHECK(ss_attempt_answer_not_captured(a));
+    CHECK(!ss_attempt_answered_through_crossing(a));
+    CHECK(ss_attempt_is_notable(a));            /* an answer the capture did not hold */
+    CHECK_EQ_STR(ss_evidence_name(a->evidence), "client-ack");
+    /* later segments of the connection play no part */
+    n = feed(t, tcp(3, 6, c2s, SS_TCP_ACK | SS_TCP_PSH, 101, 9001));
+    CHECK_EQ_INT(n.role, SS_ROLE_NONE);
+}
+
+static void test_client_segments_that_prove_nothing(void)
+{
+    ss_tuple c2s = test_tuple(1, 41001, 2, 80);
+    ss_attempt_note syn = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
+    CHECK_EQ_INT(feed(t, tcp(2, 5, c2s, SS_TCP_ACK, 102, 9001)).role, SS_ROLE_NONE);     /* seq is not ISN + 1 */
+    CHECK_EQ_INT(feed(t, tcp(3, 6, c2s, SS_TCP_ACK, 100, 9001)).role, SS_ROLE_NONE);     /* seq = ISN */
+    CHECK_EQ_INT(feed(t, tcp(4, 7, c2s, SS_TCP_PSH, 101, 0)).role, SS_ROLE_NONE);        /* no ACK flag */
+    /* the same seq on another 4-tuple is another connection */
+    ss_tuple other = test_tuple(1, 41002, 2, 80);
+    CHECK_EQ_INT(feed(t, tcp(5, 8, other, SS_TCP_ACK, 101, 9001)).role, SS_ROLE_NONE);
+    /* seq = ISN + 1 from the server side is not the client's ACK */
+    CHECK_EQ_INT(feed(t, tcp(6, 9, ss_tuple_reverse(&c2s), SS_TCP_ACK, 101, 5)).role, SS_ROLE_NONE);
+    CHECK_EQ_INT(syn.attempt->outcome, SS_OUTCOME_OPEN);
+}
+
+static void test_server_ack_proves_an_answer(void)
+{
+    ss_tuple c2s = test_tuple(1, 42000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_attempt_note syn = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
+    CHECK_EQ_INT(feed(t, tcp(2, 4, s2c, SS_TCP_ACK, 9001, 100)).role, SS_ROLE_NONE);     /* acks the ISN itself */
+    CHECK_EQ_INT(feed(t, tcp(3, 5, s2c, SS_TCP_ACK, 9001, 150)).role, SS_ROLE_NONE);     /* acks data never sent */
+    CHECK_EQ_INT(syn.attempt->outcome, SS_OUTCOME_OPEN);
+    ss_attempt_note n = feed(t, tcp(4, 6, s2c, SS_TCP_ACK | SS_TCP_PSH, 9001, 101));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(syn.attempt->evidence, SS_EVIDENCE_SERVER_ACK);
+    CHECK(ss_attempt_answer_not_captured(syn.attempt));
+}
+
+static void test_client_rst_proves_the_synack_arrived(void)
+{
+    /* a raw-socket scanner: its kernel resets the SYN/ACK it did not ask for */
+    ss_tuple c2s = test_tuple(1, 43000, 2, 22);
+    ss_attempt_note syn = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 7000, 0));
+    CHECK_EQ_INT(feed(t, tcp(2, 1, c2s, SS_TCP_RST, 7005, 0)).role, SS_ROLE_NONE);       /* seq is not ISN + 1 */
+    ss_attempt_note n = feed(t, tcp(3, 2, c2s, SS_TCP_RST, 7001, 0));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(syn.attempt->outcome, SS_OUTCOME_ANSWERED);
+    CHECK_EQ_INT(syn.attempt->evidence, SS_EVIDENCE_CLIENT_RST);
+    /* with the SYN/ACK captured, the client's RST says nothing new */
+    ss_tuple seen = test_tuple(1, 43001, 2, 22);
+    ss_attempt_note syn2 = feed(t, tcp(4, 3, seen, SS_TCP_SYN, 8000, 0));
+    feed(t, tcp(5, 4, ss_tuple_reverse(&seen), SS_TCP_SYN | SS_TCP_ACK, 300, 8001));
+    CHECK_EQ_INT(feed(t, tcp(6, 5, seen, SS_TCP_RST, 8001, 0)).role, SS_ROLE_NONE);
+    CHECK_EQ_INT(syn2.attempt->evidence, SS_EVIDENCE_SYNACK);
+    CHECK(!ss_attempt_is_notable(syn2.attempt));
+}
+
+static void test_evidence_after_retries_is_a_late_answer(void)
+{
+    ss_tuple c2s = test_tuple(1, 44000, 2, 80);
+    ss_attempt_note syn = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
+    feed(t, tcp(2, 1000, c2s, SS_TCP_SYN, 100, 0));
+    feed(t, tcp(3, 3000, c2s, SS_TCP_SYN, 100, 0));
+    ss_attempt_note n = feed(t, tcp(4, 3001, c2s, SS_TCP_ACK, 101, 55));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(n.answers, 3);
+    const ss_attempt *a = syn.attempt;
+    CHECK_EQ_INT(a->syns_at_outcome, 3);
+    CHECK_EQ_INT(a->syn_count, 3);
+    CHECK_EQ_INT(ss_attempt_schedule(a, 3, NULL), SS_SCHEDULE_EXPONENTIAL);
+    CHECK(ss_attempt_answer_not_captured(a));
+}
+
+static void test_older_connection_never_answers_a_new_attempt(void)
+{
+    ss_tuple c2s = test_tuple(1, 45000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
+    feed(t, tcp(2, 1, s2c, SS_TCP_SYN | SS_TCP_ACK, 9000, 101));
+    feed(t, tcp(3, 2, c2s, SS_TCP_ACK, 101, 9001));
+    /* the port is reused: a new attempt, and stray segments of the old connection */
+    ss_attempt_note syn = feed(t, tcp(4, 60000, c2s, SS_TCP_SYN, 5000, 0));
+    CHECK_EQ_INT(feed(t, tcp(5, 60001, c2s, SS_TCP_ACK, 101, 9001)).role, SS_ROLE_NONE);
+    CHECK_EQ_INT(feed(t, tcp(6, 60002, s2c, SS_TCP_ACK, 9001, 101)).role, SS_ROLE_NONE);
+    CHECK_EQ_INT(feed(t, tcp(7, 60003, c2s, SS_TCP_RST, 101, 0)).role, SS_ROLE_NONE);
+    CHECK_EQ_INT(syn.attempt->outcome, SS_OUTCOME_OPEN);
+    CHECK_EQ_INT(ss_attempt_final_outcome(syn.attempt, 61000 * MS), SS_OUTCOME_UNANSWERED);
+}
+
+static void test_split_handshake_is_answered_through_the_crossing(void)
+{
+    /* the server answers the SYN with a SYN of its own; the client sends the SYN/ACK */
+    ss_tuple c2s = test_tuple(1, 46000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_attempt_note client = feed(t, tcp(1, 0, c2s, SS_TCP_SYN, 100, 0));
+    ss_attempt_note server = feed(t, tcp(2, 1, s2c, SS_TCP_SYN, 9000, 0));
+    CHECK_EQ_INT(server.crosses, 1);
+    ss_attempt_note n = feed(t, tcp(3, 2, c2s, SS_TCP_SYN | SS_TCP_ACK, 100, 9001));
+    CHECK_EQ_INT(server.attempt->outcome, SS_OUTCOME_ANSWERED);       /* the client's SYN/ACK answers the server */
+    CHECK_EQ_INT(client.attempt->outcome, SS_OUTCOME_OPEN);
+    n = feed(t, tcp(4, 3, s2c, SS_TCP_ACK, 9001, 101));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK(n.attempt == client.attempt);
+    CHECK_EQ_INT(client.attempt->outcome, SS_OUTCOME_ANSWERED);
+    CHECK(ss_attempt_answered_through_crossing(client.attempt));
+    CHECK(!ss_attempt_answer_not_captured(client.attempt));          /* nothing is missing from the capture */
+    CHECK_EQ_INT(client.attempt->crossed_by, 2);
+    CHECK(ss_attempt_is_notable(client.attempt));
+}
+
+static void test_pending_until_the_smallest_rto(void)
+{
+    ss_tuple c2s = test_tuple(1, 47000, 2, 80);
+    const ss_attempt *a = feed(t, tcp(1, 10000, c2s, SS_TCP_SYN, 100, 0)).attempt;
+    CHECK_EQ_INT(ss_attempt_final_outcome(a, 10300 * MS), SS_OUTCOME_PENDING);
+    CHECK_EQ_STR(ss_outcome_name(SS_OUTCOME_PENDING), "pending");
+    CHECK_EQ_INT(ss_attempt_final_outcome(a, 10999 * MS), SS_OUTCOME_PENDING);
+    CHECK_EQ_INT(ss_attempt_final_outcome(a, 11000 * MS), SS_OUTCOME_UNANSWERED);
+    CHECK_EQ_INT(ss_attempt_final_outcome(a, 0), SS_OUTCOME_UNANSWERED);      /* end not known */
+    /* a retransmission: the sender's own timer fired, so it is unanswered however soon the capture ends */
+    feed(t, tcp(2, 10400, c2s, SS_TCP_SYN, 100, 0));
+    CHECK_EQ_INT(ss_attempt_final_outcome(a, 10500 * MS), SS_OUTCOME_UNANSWERED);
+}
+
+/* --- schedules on the sender's clock ------------------------------------ */
+
+static void test_schedule_on_the_senders_clock(void)
+{
+    /* Linux's 1 kHz TSval: gaps 1, 2, 4, 8 s; the capture point saw the third
+     * retransmission 1.5 s late, which on its clock reads 1, 2, 5.5, 6.5 */
+    ss_tuple c2s = test_tuple(1, 48000, 2, 80);
+    static const int64_t seen_ms[] = { 0, 1000, 3000, 8500, 15000 };
+    static const uint32_t tsval[] = { 50000, 51000, 53000, 57000, 65000 };
+    const ss_attempt *a = NULL;
+    for (int i = 0; i < 5; i++)
+        a = feed(t, with_ts(tcp((uint32_t)i + 1, seen_ms[i], c2s, SS_TCP_SYN, 100, 0), tsval[i], 0)).attempt;
+    ss_schedule_clock clock;
+    CHECK_EQ_INT(ss_attempt_schedule(a, 5, &clock), SS_SCHEDULE_EXPONENTIAL);
+    CHECK_EQ_INT(clock, SS_CLOCK_SENDER);
+    CHECK_EQ_STR(ss_schedule_clock_name(clock), "sender");
+    CHECK_EQ_INT(ss_attempt_gap_ns(a, 3), 5500 * MS);              /* gaps stay on the capture's clock */
+
+    /* the same SYNs without timestamps: irregular on the capture's clock */
+    ss_tuple bare = test_tuple(1, 48001, 2, 80);
+    for (int i = 0; i < 5; i++)
+        a = feed(t, tcp((uint32_t)i + 10, seen_ms[i], bare, SS_TCP_SYN, 200, 0)).attempt;
+    CHECK_EQ_INT(ss_attempt_schedule(a, 5, &clock), SS_SCHEDULE_IRREGULAR);
+    CHECK_EQ_INT(clock, SS_CLOCK_CAPTURE);
+
+    /* a 100 Hz clock (some Android kernels) */
+    ss_tuple android = test_tuple(1, 48002, 2, 80);
+    static const uint32_t ticks100[] = { 700, 800, 900, 1000, 1100, 1200, 1400 };
+    for (int i = 0; i < 7; i++)
+        a = feed(t, with_ts(tcp((uint32_t)i + 20, 30000 + (ticks100[i] - 700) * 10, android, SS_TCP_SYN, 300, 0),
+                            ticks100[i], 0)).attempt;
+    CHECK_EQ_INT(ss_attempt_schedule(a, 7, &clock), SS_SCHEDULE_LINEAR_THEN_EXPONENTIAL);
+    CHECK_EQ_INT(clock, SS_CLOCK_SENDER);
+
+    /* TSvals that do not tick at any known rate, or run backwards: not trusted */
+    ss_tuple odd = test_tuple(1, 48003, 2, 80);
+    static const uint32_t odd_ts[] = { 10, 17, 3, 40, 41 };
+    for (int i = 0; i < 5; i++)
+        a = feed(t, with_ts(tcp((uint32_t)i + 30, seen_ms[i], odd, SS_TCP_SYN, 400, 0), odd_ts[i], 0)).attempt;
+    ss_attempt_schedule(a, 5, &clock);
+    CHECK_EQ_INT(clock, SS_CLOCK_CAPTURE);
+}
+
 int main(void)
 {
     RUN(test_schedule_jitter_cases);
@@ -272,5 +454,14 @@ int main(void)
     RUN_WITH_TRACKER(test_synack_retransmissions);
     RUN_WITH_TRACKER(test_simultaneous_open);
     RUN_WITH_TRACKER(test_icmp_refusal_and_ignored_refusal);
+    RUN_WITH_TRACKER(test_client_ack_proves_an_answer);
+    RUN_WITH_TRACKER(test_client_segments_that_prove_nothing);
+    RUN_WITH_TRACKER(test_server_ack_proves_an_answer);
+    RUN_WITH_TRACKER(test_client_rst_proves_the_synack_arrived);
+    RUN_WITH_TRACKER(test_evidence_after_retries_is_a_late_answer);
+    RUN_WITH_TRACKER(test_older_connection_never_answers_a_new_attempt);
+    RUN_WITH_TRACKER(test_split_handshake_is_answered_through_the_crossing);
+    RUN_WITH_TRACKER(test_pending_until_the_smallest_rto);
+    RUN_WITH_TRACKER(test_schedule_on_the_senders_clock);
     return check_report();
 }

@@ -171,6 +171,53 @@ static void test_handshake_present_and_one_sided(void)
     CHECK(!n.overrun);
 }
 
+/* Which sides of a connection the capture holds, and what the window
+ * analysis claims when it holds one. */
+static void test_one_direction(void)
+{
+    /* the client's SYN, ACK and data, nothing from the server */
+    ss_segment syn = test_tcp(1, 0, c2s_tuple(), SS_TCP_SYN, 1000, 0);
+    ss_window_note n;
+    ss_windows_add_tcp(w, &syn, &n);
+    const ss_conn_sides *sides = n.sides;
+    CHECK(sides != NULL);
+    CHECK_EQ_INT(sides->first_frame, 1);
+    CHECK(!ss_conn_one_direction(sides));           /* a SYN alone: an attempt, not a capture artefact */
+    frame_no = 1;
+    n = seg(w, CLIENT, ACK, 1001, 9001, 502, 0);
+    CHECK(n.sides == NULL);                         /* only the first frame carries them */
+    n = seg(w, CLIENT, ACK, 1001, 9001, 502, 300);
+    CHECK(!n.scale_unknown && !n.overrun);
+    CHECK(ss_conn_one_direction(sides));
+
+    /* a SYN flood: one SYN each from many sources is never "one direction" */
+    for (uint16_t port = 1; port <= 50; port++) {
+        ss_segment s = test_tcp(100 + port, 0, test_tuple(9, port, 2, 80), SS_TCP_SYN, port, 0);
+        ss_windows_add_tcp(w, &s, &n);
+        CHECK(!ss_conn_one_direction(n.sides));
+    }
+
+    /* mid-stream, the server's data only: no ACKs of the peer, so no bound and no overrun */
+    ss_tuple mid = test_tuple(5, 40000, 6, 443);
+    ss_segment d = test_tcp(200, 0, ss_tuple_reverse(&mid), SS_TCP_ACK, 70000, 3000);
+    d.payload_len = 60000;
+    d.window = 3;
+    ss_windows_add_tcp(w, &d, &n);
+    sides = n.sides;
+    CHECK(n.scale_unknown);
+    d.frame = 201;
+    d.seq += 60000;
+    ss_windows_add_tcp(w, &d, &n);
+    CHECK(!n.overrun);
+    CHECK_EQ_INT(n.min_shift, -1);
+    CHECK(ss_conn_one_direction(sides));
+
+    /* both sides seen: not one direction */
+    ss_segment back = test_tcp(202, 0, mid, SS_TCP_ACK, 3000, 130000);
+    ss_windows_add_tcp(w, &back, &n);
+    CHECK(!ss_conn_one_direction(sides));
+}
+
 int main(void)
 {
     RUN(test_shift_needed);
@@ -182,5 +229,6 @@ int main(void)
     RUN_WITH_TRACKER(test_wraparound);
     RUN_WITH_TRACKER(test_out_of_order_capture);
     RUN_WITH_TRACKER(test_handshake_present_and_one_sided);
+    RUN_WITH_TRACKER(test_one_direction);
     return check_report();
 }
