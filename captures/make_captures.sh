@@ -21,7 +21,7 @@ S=sss
 dumpcap_pid=
 
 [ "$(id -u)" = 0 ] || { echo "make_captures.sh: needs root (network namespaces, iptables)" >&2; exit 1; }
-for tool in ip iptables ip6tables dumpcap editcap tshark python3; do
+for tool in ip iptables ip6tables dumpcap editcap mergecap tshark python3; do
   command -v "$tool" >/dev/null || { echo "make_captures.sh: $tool is missing" >&2; exit 1; }
 done
 
@@ -287,6 +287,102 @@ cap_window_one_sided() {
   sleep 0.3
   start_capture window-one-sided
   c $peer connect 10.0.0.2 80 --send
+}
+
+# --- captures that miss packets -------------------------------------------
+
+# the stop_capture of a capture that must end now, not half a second later
+stop_capture_now() {
+  kill -INT "$dumpcap_pid" 2>/dev/null || true
+  wait "$dumpcap_pid" 2>/dev/null || true
+  dumpcap_pid=
+}
+
+# five parallel connections, one port dropped, captured with a filter that
+# keeps the client's packets only (src host: a common one-sided filter)
+cap_one_direction_client() {
+  client_sysctl net.ipv4.tcp_syn_retries=3
+  s iptables -A INPUT -p tcp --dport 49667 -j DROP
+  s $peer serve 10.0.0.2 135 445 8080 49666 49667 --seconds 20 &
+  sleep 0.3
+  start_capture one-direction-client "src host 10.0.0.1"
+  c $peer parallel 10.0.0.2 135 445 49666 49667 8080
+}
+
+# an ordinary connection captured with the server's packets only
+cap_one_direction_server() {
+  s $peer serve 10.0.0.2 80 --seconds 5 &
+  sleep 0.3
+  start_capture one-direction-server "src host 10.0.0.2"
+  c $peer connect 10.0.0.2 80 --send
+}
+
+# a SYN scan from a raw socket (as nmap -sS): port 22 open, 23 closed, 24
+# dropped. The client's kernel has no socket for the SYN/ACK from 22 and
+# resets it (seq = ISN + 1).
+scanner_capture() {  # NAME [CAPTURE-FILTER]
+  s $peer serve 10.0.0.2 22 --seconds 8 &
+  s iptables -A INPUT -p tcp --dport 24 -j DROP
+  sleep 0.3
+  start_capture "$@"
+  c $peer scan 10.0.0.1 10.0.0.2 22 23 24 --gap 0.3
+  # an ordinary connection 1.5 s later: the capture went on after the scan
+  sleep 1.5
+  c $peer connect 10.0.0.2 22 --send
+}
+cap_scanner_rst()             { scanner_capture scanner-rst; }
+cap_scanner_rst_client_only() { scanner_capture scanner-rst-client-only "src host 10.0.0.1"; }
+
+# the capture stops 0.3 s after a SYN to a dropped port: too early to tell
+cap_capture_stops_early() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  start_capture capture-stops-early
+  c $peer connect 10.0.0.2 80 --timeout 3 & local client=$!
+  # the SYN is out once the socket is in SYN-SENT
+  for _ in $(seq 100); do c ss -Htn state syn-sent | grep -q 10.0.0.2:80 && break; sleep 0.01; done
+  sleep 0.3
+  stop_capture_now
+  wait $client || true
+}
+
+# a split handshake: the server answers the SYN with a bare SYN of its own
+# (a raw socket: no server kernel does this), the client's kernel answers
+# with a SYN/ACK, the server ACKs it. The server's kernel would reset the
+# client's segments (no socket): its RSTs are dropped.
+cap_split_handshake() {
+  s iptables -A OUTPUT -p tcp --tcp-flags RST RST -j DROP
+  s $peer split-server 10.0.0.2 80 --seconds 6 & local server=$!
+  sleep 0.5
+  start_capture split-handshake
+  c $peer connect 10.0.0.2 80 --timeout 3 || true
+  wait $server || true
+  sleep 0.5
+}
+
+# --- edited captures: what no kernel produces here --------------------------
+
+# ordinary-connection with its SYN/ACK removed (a capture that dropped one
+# packet): editcap deletes the frame; everything else is as captured
+cap_synack_missing() {
+  local frame
+  frame=$(tshark -r "$out/ordinary-connection.pcapng" -Y "tcp.flags.syn == 1 && tcp.flags.ack == 1" -T fields \
+          -e frame.number 2>/dev/null | head -1)
+  editcap "$out/ordinary-connection.pcapng" "$out/synack-missing.pcapng" "$frame"
+}
+
+# syn-drop-exponential as a capture point that delivered the second
+# retransmission 0.7 s late (a loaded tap): that frame's time is moved,
+# the TCP timestamps the sender wrote stay as they were
+cap_syn_delayed_by_capture() {
+  local frame tmp
+  frame=$(tshark -r "$out/syn-drop-exponential.pcapng" -Y "tcp.flags.syn == 1 && tcp.analysis.retransmission" \
+          -T fields -e frame.number 2>/dev/null | sed -n 2p)
+  tmp=$(mktemp -d)
+  editcap -r "$out/syn-drop-exponential.pcapng" "$tmp/one.pcapng" "$frame"
+  editcap -t 0.7 "$tmp/one.pcapng" "$tmp/late.pcapng"
+  editcap "$out/syn-drop-exponential.pcapng" "$tmp/rest.pcapng" "$frame"
+  mergecap -w "$out/syn-delayed-by-capture.pcapng" "$tmp/rest.pcapng" "$tmp/late.pcapng"
+  rm -rf "$tmp"
 }
 
 all=$(declare -F | awk '$3 ~ /^cap_/ {sub(/^cap_/, "", $3); print $3}')

@@ -6,9 +6,10 @@ produces the packets (SYN retries, SYN/ACKs, RSTs, ICMP errors) on its own.
 """
 import argparse
 import errno
-import os
+import random
 import select
 import socket
+import struct
 import sys
 import threading
 import time
@@ -190,6 +191,94 @@ def fetch(args):
     s.close()
 
 
+# --- raw TCP segments: what no socket API sends ---------------------------
+# A scanner's SYN (no socket behind it, so the kernel resets the SYN/ACK) and
+# a server that answers a SYN with a bare SYN (a split handshake). The
+# kernel adds the IPv4 header; the other end's kernel does the rest.
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def tcp_segment(src, dst, sport, dport, seq, ack, flags, window=64240):
+    """A TCP header with an MSS option and a correct checksum (IPv4)."""
+    options = struct.pack("!BBH", 2, 4, 1460)
+    offset = (20 + len(options)) // 4
+    header = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, offset << 4, flags, window, 0, 0) + options
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(header))
+    return header[:16] + struct.pack("!H", checksum(pseudo + header)) + header[18:]
+
+
+def raw_socket():
+    return socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+
+
+def receive_tcp(sock, src, sport, dport, timeout):
+    """The next TCP segment from src:sport to dport: (seq, ack, flags)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        sock.settimeout(max(0.01, deadline - time.time()))
+        try:
+            data, addr = sock.recvfrom(65535)
+        except socket.timeout:
+            break
+        ihl = (data[0] & 0x0F) * 4
+        s_port, d_port, seq, ack, _, flags = struct.unpack("!HHIIBB", data[ihl:ihl + 14])
+        if addr[0] == src and s_port == sport and d_port == dport:
+            return seq, ack, flags
+    return None
+
+
+SYN, RST, ACK = 0x02, 0x04, 0x10
+
+
+def scan(args):
+    """One SYN per port from a raw socket, as nmap -sS does: no socket of this
+    host expects the SYN/ACK, so this host's kernel answers it with an RST."""
+    sock = raw_socket()
+    for port in args.ports:
+        sport = random.randint(40000, 60000)
+        sock.sendto(tcp_segment(args.src, args.host, sport, port, random.getrandbits(32), 0, SYN), (args.host, 0))
+        log("scan: SYN to", port, "from", sport)
+        time.sleep(args.gap)
+
+
+def split_server(args):
+    """Answers one SYN to port with a bare SYN of its own, then ACKs the
+    client's SYN/ACK: the split handshake Linux accepts as a client. This
+    host's kernel must not reset the SYN first (make_captures.sh drops its
+    RSTs)."""
+    sock = raw_socket()
+    got = None
+    deadline = time.time() + args.seconds
+    while got is None and time.time() < deadline:
+        sock.settimeout(max(0.01, deadline - time.time()))
+        try:
+            data, addr = sock.recvfrom(65535)
+        except socket.timeout:
+            break
+        ihl = (data[0] & 0x0F) * 4
+        sport, dport, seq, _, _, flags = struct.unpack("!HHIIBB", data[ihl:ihl + 14])
+        if dport == args.port and flags & SYN and not flags & ACK:
+            got = (addr[0], sport, seq)
+    if got is None:
+        log("split: no SYN")
+        return
+    client, cport, client_isn = got
+    isn = random.getrandbits(32)
+    sock.sendto(tcp_segment(args.host, client, args.port, cport, isn, 0, SYN), (client, 0))
+    reply = receive_tcp(sock, client, cport, args.port, 3)
+    log("split: the client answered", reply)
+    if reply and reply[2] & SYN and reply[2] & ACK:
+        sock.sendto(tcp_segment(args.host, client, args.port, cport, isn + 1, (client_isn + 1) % 2**32, ACK),
+                    (client, 0))
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -248,6 +337,17 @@ def main():
     u.add_argument("host")
     u.add_argument("port", type=int)
     u.set_defaults(fn=udp)
+    sc = sub.add_parser("scan")
+    sc.add_argument("src")
+    sc.add_argument("host")
+    sc.add_argument("ports", type=int, nargs="+")
+    sc.add_argument("--gap", type=float, default=0.2)
+    sc.set_defaults(fn=scan)
+    sp = sub.add_parser("split-server")
+    sp.add_argument("host")
+    sp.add_argument("port", type=int)
+    sp.add_argument("--seconds", type=float, default=10)
+    sp.set_defaults(fn=split_server)
     args = p.parse_args()
     args.fn(args)
 

@@ -65,5 +65,6 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
     ss_capture_facts f;
     f.only_tcp = an && an->frames > 0 && an->tcp_frames == an->frames;
     f.end_ns = an ? an->end_ns : 0;
+    f.one_direction = an && ss_windows_one_direction_only(an->windows);
     return f;
 }

@@ -25,6 +25,8 @@ typedef struct ss_capture_facts {
     bool only_tcp;              /* every frame was TCP: a capture filter may have dropped ICMP */
     int64_t end_ns;             /* the latest time any frame carries: when the capture ended, as far as
                                  * synsight can know (0 before any frame) */
+    bool one_direction;         /* the capture holds one direction of its connections: a missing reply
+                                 * proves nothing */
 } ss_capture_facts;
 
 typedef struct ss_analysis ss_analysis;

@@ -144,6 +144,17 @@ void ss_attempt_table_settle(ss_attempt_table *t, int64_t capture_end_ns)
     }
 }
 
+/* The capture holds one direction: no connection was seen both ways. */
+static bool one_direction_only(const ss_attempt_table *t)
+{
+    for (guint i = 0; i < t->connections->len; i++) {
+        const ss_conn_sides *c = g_ptr_array_index(t->connections, i);
+        if (c->seen[0] && c->seen[1])
+            return false;
+    }
+    return true;
+}
+
 void ss_attempt_table_add_connection(ss_attempt_table *t, const ss_conn_sides *sides)
 {
     g_ptr_array_add(t->connections, (gpointer)sides);
@@ -318,6 +329,9 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
     if (one_direction)
         g_string_append_printf(out, "Connections seen in one direction only: %u of %u: the capture holds one "
                                "direction of them\n", one_direction, t->connections->len);
+    if (one_direction && one_direction_only(t))
+        g_string_append(out, "Every connection here was seen in one direction only: \"unanswered\" means no reply "
+                             "was captured, not that none was sent\n");
     g_string_append(out, "\n");
 
     text_table tt = { G_N_ELEMENTS(attempt_headers), attempt_headers, attempt_right, g_ptr_array_new_with_free_func(g_free) };

@@ -319,6 +319,18 @@ bool ss_attempt_answer_not_captured(const ss_attempt *a)
     return a->outcome == SS_OUTCOME_ANSWERED && a->evidence != SS_EVIDENCE_SYNACK && a->crossed_by == 0;
 }
 
+ss_no_reply ss_attempt_no_reply(const ss_attempt *a, int64_t capture_end_ns)
+{
+    uint32_t n = a->syn_count;
+    if (n >= 3)
+        return SS_NO_REPLY_PERSISTENT;
+    int64_t after = capture_end_ns ? ss_time_diff(capture_end_ns, a->syns[n - 1].time_ns) : INT64_MAX;
+    /* the next retransmission: after the first RTO, or twice the last gap,
+     * with a quarter of slack for timers and load */
+    int64_t due = n == 1 ? SS_FIRST_RETRY_DUE_NS : 2 * ss_attempt_gap_ns(a, 1);
+    return after > due + due / 4 ? SS_NO_REPLY_STOPPED : SS_NO_REPLY_CUT;
+}
+
 bool ss_too_early_to_tell(uint32_t syn_count, int64_t first_syn_ns, int64_t capture_end_ns)
 {
     return syn_count == 1 && capture_end_ns && ss_time_diff(capture_end_ns, first_syn_ns) < SS_MIN_RTO_NS;

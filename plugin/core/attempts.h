@@ -133,6 +133,26 @@ bool ss_attempt_answered_through_crossing(const ss_attempt *a);
  * less than SS_MIN_RTO_NS before the end, unanswered otherwise. */
 ss_outcome ss_attempt_final_outcome(const ss_attempt *a, int64_t capture_end_ns);
 
+/* What an unanswered attempt's SYN train says, besides "no reply in the
+ * capture". A silent drop shows as a client that keeps retransmitting: a
+ * train of one or two SYNs proves no such persistence. (A link is quiet
+ * while a client waits for its next SYN, so the capture's last frame is
+ * often that SYN: how long the capture went on after it cannot tell a
+ * longer train from a drop.) */
+typedef enum ss_no_reply {
+    SS_NO_REPLY_PERSISTENT = 0, /* three or more SYNs: the client kept trying, a silent drop is likely */
+    SS_NO_REPLY_STOPPED,        /* one or two SYNs, and the capture went on well past the next
+                                 * retransmission: the client got an answer the capture lacks, or gave up */
+    SS_NO_REPLY_CUT,            /* one or two SYNs, and the capture ends before the next retransmission
+                                 * was sure: too early to call it a drop */
+} ss_no_reply;
+
+/* A kernel's next SYN retransmission after the first SYN is due within this
+ * (Windows: 3 s; Linux and macOS: 1 s). */
+#define SS_FIRST_RETRY_DUE_NS (3 * SS_NS_PER_SEC)
+
+ss_no_reply ss_attempt_no_reply(const ss_attempt *a, int64_t capture_end_ns);
+
 /* The one test behind "pending": an attempt with no outcome frame, one SYN
  * sent at first_syn_ns, and a capture that ended less than SS_MIN_RTO_NS
  * later. */

@@ -172,7 +172,9 @@ void ss_refusals_add_icmp(ss_refusals *r, ss_attempts *attempts, const ss_segmen
 void ss_refusal_from_rst(const ss_segment *seg, const ss_attempt_note *attempt_note, ss_refusal_note *note)
 {
     memset(note, 0, sizeof *note);
-    if (attempt_note->role != SS_ROLE_OUTCOME || !(seg->flags & SS_TCP_RST))
+    /* the outcome frame of a refusal, not a client's RST that proves a SYN/ACK arrived */
+    if (attempt_note->role != SS_ROLE_OUTCOME || !(seg->flags & SS_TCP_RST) ||
+        attempt_note->attempt->outcome != SS_OUTCOME_REFUSED_RST)
         return;
     fill(note, seg, SS_REFUSED_BY_RST, &rst_info, &attempt_note->attempt->tuple, attempt_note->answers);
 }

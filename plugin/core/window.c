@@ -60,6 +60,8 @@ static void conn_free(gpointer p)
 struct ss_windows {
     GHashTable *conns;                  /* ss_tuple key -> conn */
     GPtrArray  *sides;                  /* every connection's ss_conn_sides, kept for the final view */
+    uint32_t    one_way;                /* connections seen one direction only, so far */
+    uint32_t    two_way;                /* connections seen in both directions */
 };
 
 ss_windows *ss_windows_new(void)
@@ -78,6 +80,8 @@ void ss_windows_free(ss_windows *w)
     g_ptr_array_free(w->sides, TRUE);
     g_free(w);
 }
+
+bool ss_windows_one_direction_only(const ss_windows *w) { return w->one_way > 0 && w->two_way == 0; }
 
 bool ss_conn_one_direction(const ss_conn_sides *s)
 {
@@ -182,9 +186,12 @@ void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *no
         g_ptr_array_add(w->sides, c->sides);
         note->sides = c->sides;
     }
+    bool one_way = ss_conn_one_direction(c->sides), two_way = c->sides->seen[0] && c->sides->seen[1];
     c->sides->seen[dir] = true;
     if (!syn_only)
         c->sides->beyond_syn[dir] = true;
+    w->one_way += (uint32_t)ss_conn_one_direction(c->sides) - (uint32_t)one_way;
+    w->two_way += (uint32_t)(c->sides->seen[0] && c->sides->seen[1]) - (uint32_t)two_way;
     if (!c->mid) {
         handshake_segment(c, dir, seg, note);
         return;

@@ -58,6 +58,10 @@ void ss_windows_free(ss_windows *w);
  * without them. */
 void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *note);
 
+/* Every connection seen so far that went beyond SYNs was seen one direction
+ * only, and none in both: the capture as a whole holds one direction. */
+bool ss_windows_one_direction_only(const ss_windows *w);
+
 /* The smallest shift k with in_flight <= raw << k (0 when raw covers it,
  * SS_MAX_WSCALE + 1 when no shift does). */
 int ss_window_shift_needed(uint32_t in_flight, uint16_t raw);

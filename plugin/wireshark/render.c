@@ -69,6 +69,7 @@ static expert_field ei_synack_not_captured = EI_INIT;
 static expert_field ei_answered_through_crossing = EI_INIT;
 static expert_field ei_pending = EI_INIT;
 static expert_field ei_one_direction = EI_INIT;
+static expert_field ei_unanswered_unproven = EI_INIT;
 
 static int proto_synsight = -1;
 
@@ -171,6 +172,8 @@ void ss_render_register(int proto)
             "Too early to tell: the capture ended before a SYN retransmission was due", EXPFILL } },
         { &ei_one_direction, { "synsight.expert.one_direction", PI_SEQUENCE, PI_NOTE,
             "Connection seen in one direction only", EXPFILL } },
+        { &ei_unanswered_unproven, { "synsight.expert.unanswered_unproven", PI_SEQUENCE, PI_NOTE,
+            "No reply in the capture, but no proof of a drop either", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -327,19 +330,35 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     int64_t span = ss_attempt_span_ns(a);
     sentence say_this = { "" };
     if (end == SS_OUTCOME_PENDING) {
-        sentence_add(&say_this, "Too early to tell: the capture ended %.2f s after the only SYN of this connection "
-                     "attempt to %s, before a retransmission was due (the smallest initial RTO is 1 s)",
+        sentence_add(&say_this, "Too early to tell: the capture's last frame comes %.2f s after the only SYN of this "
+                     "connection attempt to %s, before a retransmission was due (the smallest initial RTO is 1 s)",
                      ss_time_seconds(ss_attempt_elapsed_ns(a, facts->end_ns)), server);
         if (facts->only_tcp)
             sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_pending, &say_this);
-    } else if (end == SS_OUTCOME_UNANSWERED) {
-        if (a->syn_count == 1)
-            sentence_add(&say_this, "Connection attempt to %s never answered: 1 SYN and no retransmission before "
-                         "the capture ended", server);
+    } else if (end == SS_OUTCOME_UNANSWERED && ss_attempt_no_reply(a, facts->end_ns) != SS_NO_REPLY_PERSISTENT) {
+        /* one or two SYNs and silence: no proof of a drop */
+        int64_t after = ss_time_diff(facts->end_ns, a->syns[a->syn_count - 1].time_ns);
+        if (ss_attempt_no_reply(a, facts->end_ns) == SS_NO_REPLY_STOPPED)
+            sentence_add(&say_this, "Connection attempt to %s: no reply, but the client stopped after %u SYN%s though "
+                         "the capture went on %.1f s: it got an answer the capture lacks, or gave up",
+                         server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
         else
-            sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
-                         "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, ss_time_seconds(span), sched);
+            sentence_add(&say_this, "Connection attempt to %s: %u SYN%s, no reply; the capture ends %.2f s after the "
+                         "last, too soon for a retry to be sure: too early to call it a drop",
+                         server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
+        if (facts->one_direction)
+            sentence_add(&say_this, ". The capture holds one direction only");
+        else if (facts->only_tcp)
+            sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
+        say(pinfo, outcome, &ei_unanswered_unproven, &say_this);
+    } else if (end == SS_OUTCOME_UNANSWERED) {
+        sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
+                     "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, ss_time_seconds(span), sched);
+        /* the client's own retransmissions show no SYN/ACK reached it; a
+         * refusal from the other side would not show in this capture */
+        if (facts->one_direction)
+            sentence_add(&say_this, ". The capture holds one direction only: a refusal would not show");
         /* Wireshark 4.0 does not let a dissector read the capture filter the
          * file records; a capture of nothing but TCP is the evidence we have. */
         if (facts->only_tcp)
@@ -388,8 +407,8 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     } else if (ss_attempt_answer_not_captured(a)) {
         static const char *const proof[] = {
             [SS_EVIDENCE_CLIENT_ACK] = "the client's segment with seq = ISN + 1, which it sends only after a SYN/ACK",
-            [SS_EVIDENCE_CLIENT_RST] = "the client's RST with seq = ISN + 1: it got a SYN/ACK and rejected it, as a "
-                                       "raw-socket scanner's kernel does",
+            [SS_EVIDENCE_CLIENT_RST] = "the client's RST with seq = ISN + 1: its kernel reset a SYN/ACK it did not "
+                                       "expect, as in a port scan",
             [SS_EVIDENCE_SERVER_ACK] = "the server's segment acknowledging ISN + 1",
         };
         proto_item *it = add_presence(tree, hf_answer_not_captured, tvb);
@@ -555,9 +574,9 @@ static void render_one_direction(proto_tree *tree, packet_info *pinfo, tvbuff_t 
     ss_format_endpoint(&w->sides->tuple.dst, w->sides->tuple.dport, to, sizeof to);
     proto_item *it = add_presence(tree, hf_one_direction, tvb);
     sentence say_this = { "" };
-    sentence_add(&say_this, "Every captured frame of the connection %s \xe2\x86\x92 %s comes from %s: the capture "
-                 "holds one direction (a capture filter on one host, asymmetric routing, a mirror port)", from, to, from);
-    sentence_add(&say_this, "; answers are inferred from this side's segments, windows claim nothing");
+    sentence_add(&say_this, "Connection %s \xe2\x86\x92 %s seen in one direction only: every captured frame comes "
+                 "from %s (a one-host capture filter, asymmetric routing, a mirror port)", from, to, from);
+    sentence_add(&say_this, "; synsight infers answers from its segments");
     say(pinfo, it, &ei_one_direction, &say_this);
 }
 
@@ -575,14 +594,25 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
     ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
     switch (end) {
     case SS_OUTCOME_UNANSWERED:
-        if (a->syn_count == 1)
-            snprintf(buf, size, "[unanswered: 1 SYN]");
-        else
+        switch (ss_attempt_no_reply(a, facts->end_ns)) {
+        case SS_NO_REPLY_PERSISTENT:
             snprintf(buf, size, "[unanswered: %u SYNs, %s]", a->syn_count, span);
+            break;
+        case SS_NO_REPLY_STOPPED:
+            snprintf(buf, size, "[no reply captured; client stopped after %u SYN%s]", a->syn_count,
+                     a->syn_count == 1 ? "" : "s");
+            break;
+        case SS_NO_REPLY_CUT:
+            if (a->syn_count == 1)
+                snprintf(buf, size, "[no reply captured yet: 1 SYN]");
+            else
+                snprintf(buf, size, "[no reply captured yet: %u SYNs, %s]", a->syn_count, span);
+            break;
+        }
         break;
     case SS_OUTCOME_PENDING:
         short_duration(ss_attempt_elapsed_ns(a, facts->end_ns), span, sizeof span);
-        snprintf(buf, size, "[too early to tell: capture ended %s after the SYN]", span);
+        snprintf(buf, size, "[too early to tell: capture ends %s after the SYN]", span);
         break;
     case SS_OUTCOME_SUPERSEDED:
         snprintf(buf, size, "[abandoned after %u SYN%s: new attempt #%u]", a->syn_count,

@@ -93,7 +93,10 @@ class Tshark:
             self.env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 
     def capture(self, name):
-        """Copy a capture where the unprivileged tshark can read it."""
+        """Copy a bundled capture where the unprivileged tshark can read it
+        (a path is one already there, such as a derived capture)."""
+        if os.path.isabs(name):
+            return name
         ext = ".pcapng" if os.path.exists(os.path.join(CAPTURES, name + ".pcapng")) else ".pcap"
         return self.readable(os.path.join(CAPTURES, name + ext))
 

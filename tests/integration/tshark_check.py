@@ -12,6 +12,7 @@
     tshark_check.py annotate                   # synsight-annotate: comments, idempotence, refusals
     tshark_check.py coloring                   # docs/synsight.colorfilters: each rule's filter marks the right frames
     tshark_check.py info NAME                  # the Info column's tags == tests/expected/NAME.info.txt
+    tshark_check.py derived NAME               # NAME without a direction or its SYN/ACKs: no false "never answered"
     tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
 
 MODE is "single" (one pass, as live capture) or "final" (tshark -2, as the GUI).
@@ -24,7 +25,7 @@ import os
 from check_annotate import check_annotate
 from check_coloring import check_coloring
 from check_golden import check_expert_tap, check_golden, check_info, info_tags, render_info
-from check_oracle import check_oracle, check_window_soundness
+from check_oracle import check_derived, check_oracle, check_window_soundness
 from check_table import attempts_table, check_table, check_table_options
 from harness import EXPECTED, Tshark, plugin_arguments, prove_loaded
 from outputs import expected_path, render, synsight_output
@@ -33,7 +34,7 @@ from outputs import expected_path, render, synsight_output
 def main():
     p = plugin_arguments()
     p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "window", "table",
-                                          "table-options", "annotate", "coloring", "info", "update"])
+                                          "table-options", "annotate", "coloring", "info", "derived", "update"])
     p.add_argument("args", nargs="*")
     a = p.parse_args()
     ts = Tshark(a.plugin, a.ws_version, a.preload or None)
@@ -49,6 +50,8 @@ def main():
             check_expert_tap(ts, a.args[0])
         elif a.what == "window":
             check_window_soundness(ts, a.args[0])
+        elif a.what == "derived":
+            check_derived(ts, a.args[0])
         elif a.what == "info":
             check_info(ts, a.args[0])
         elif a.what == "table":
