@@ -51,6 +51,7 @@ static int hf_answer_not_captured = -1;
 static int hf_answered_through_crossing = -1;
 static int hf_one_direction = -1;
 static int hf_syn_schedule_clock = -1;
+static int hf_summary = -1;
 
 static int ett_synsight = -1;
 
@@ -145,6 +146,8 @@ void ss_render_register(int proto)
         { &hf_one_direction, { "Connection seen in one direction only", "synsight.one_direction", FT_NONE, BASE_NONE,
             NULL, 0x0, "Every captured frame of this connection comes from one side: the capture holds one direction",
             HFILL } },
+        { &hf_summary, { "Finding", "synsight.summary", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The frame's finding in a few words, as its Info-column tag says it: a column for the packet list", HFILL } },
         { &hf_syn_schedule_clock, { "Schedule read on", "synsight.syn.schedule_clock", FT_STRING, BASE_NONE, NULL, 0x0,
             "sender (the SYNs' TCP timestamps) or capture (the capture point's timestamps)", HFILL } },
     };
@@ -703,6 +706,17 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
     proto_tree *st = proto_item_add_subtree(top, ett_synsight);
+    char tag[96];
+    info_tag(res, final, attempt_shows, facts, pinfo->num, tag, sizeof tag);
+    if (tag[0]) {
+        /* first in the subtree, without the brackets: what the frame is about, for a column */
+        size_t len = strlen(tag);
+        tag[len - 1] = '\0';
+        add_string(st, hf_summary, tvb, tag + 1);
+        tag[len - 1] = ']';
+        if (info_column_on)
+            col_append_sep_str(pinfo->cinfo, COL_INFO, " ", tag);
+    }
     if (res->refusal.present)
         render_refusal(st, pinfo, tvb, res, final);
     if (n->role == SS_ROLE_SYN)
@@ -715,11 +729,5 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     if (one_direction)
         render_one_direction(st, pinfo, tvb, w);
 
-    if (info_column_on) {
-        char tag[96];
-        info_tag(res, final, attempt_shows, facts, pinfo->num, tag, sizeof tag);
-        if (tag[0])
-            col_append_sep_str(pinfo->cinfo, COL_INFO, " ", tag);
-    }
     return true;
 }

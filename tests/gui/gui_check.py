@@ -51,6 +51,11 @@ class Gui:
         profile = os.path.join(self.home, ".config", "wireshark")
         os.makedirs(profile)
         shutil.copy(os.path.join(ROOT, "docs", "synsight.colorfilters"), os.path.join(profile, "colorfilters"))
+        # column widths for FINDING_COLUMNS (the finding's own is widened by
+        # hand: widen_finding_column)
+        with open(os.path.join(profile, "recent"), "w") as f:
+            f.write('column.width: "%m", 45, "%t", 95, "%s", 80, "%d", 80, "%Cus:synsight.summary:0:U", 80, '
+                    '"%i", 700\n')
         for d, _, files in os.walk(self.dir):
             os.chmod(d, 0o755 if not d.startswith((self.home, self.runtime)) else 0o700)
             for f in files:
@@ -176,6 +181,20 @@ class Gui:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+# The packet list as README shows it: synsight's finding as a column of its
+# own (the custom column synsight.summary), before the long Info column.
+FINDING_COLUMNS = ["-o", 'gui.column.format:"No.","%m","Time","%t","Source","%s","Destination","%d",'
+                   '"SYN Sight","%Cus:synsight.summary:0:R","Info","%i"']
+
+
+def widen_finding_column(gui):
+    """Drags the right edge of the "SYN Sight" column header (at x 377 with
+    the widths in the recent file) so that the finding shows whole."""
+    gui.x("xdotool", "mousemove", "--sync", "377", "101", "mousedown", "1", "mousemove", "--sync", "660", "101",
+          "mouseup", "1")
+    time.sleep(1)
+
+
 def wireshark(gui, *args):
     prefs = ["-o", f"gui.color_filter_bg.valid:{VALID_RGB}", "-o", f"gui.color_filter_bg.invalid:{INVALID_RGB}",
              "-o", "gui.update.enabled:FALSE"]
@@ -251,13 +270,14 @@ def main():
         # 2. The packet list with the filter typed into the filter bar (after
         # the file is read, so every frame is filtered on its final state).
         cap = gui.capture("parallel-one-port-dropped")
-        proc = wireshark(gui, "-r", cap)
+        proc = wireshark(gui, *FINDING_COLUMNS, "-r", cap)
         wid = gui.window("parallel-one-port-dropped")
         gui.focus(wid)
         gui.keys("ctrl+slash")
         gui.type("synsight")
         gui.keys("Return")
         time.sleep(2)
+        widen_finding_column(gui)
         shot = gui.shot(wid, os.path.join(out, "packet-list.png"))
         valid, invalid = gui.count_colour(shot, VALID_RGB), gui.count_colour(shot, INVALID_RGB)
         assert valid > 2000 and invalid == 0, ("the filter bar does not show 'synsight' as valid", valid, invalid)
@@ -293,6 +313,21 @@ def main():
         time.sleep(2)
         details_shot(gui, wid, "8", os.path.join(out, "window-misread.png"))
         quit_cleanly(gui, proc, wid, "window misread")
+
+        # 3c. A capture that holds one direction: the packet list's Info
+        # column says which answers were inferred.
+        name = "one-direction-client"
+        proc = wireshark(gui, *FINDING_COLUMNS, "-r", gui.capture(name))
+        wid = gui.window(name)
+        gui.focus(wid)
+        gui.keys("ctrl+slash")
+        gui.type("synsight")
+        gui.keys("Return")
+        time.sleep(2)
+        widen_finding_column(gui)
+        shot = gui.shot(wid, os.path.join(out, "missing-packets.png"))
+        assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
+        quit_cleanly(gui, proc, wid, "one direction")
 
         # 4. Expert Information, and 5. the connection-attempts table.
         for name, zarg, title, png in (

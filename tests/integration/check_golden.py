@@ -52,7 +52,7 @@ def info_tags(ts, name):
     for i, mode in enumerate(("single", "final")):
         on = info_columns(ts, name, mode)
         off = info_columns(ts, name, mode, "-o", "synsight.info_column:FALSE")
-        flagged = set(synsight_output(ts, name, mode))
+        flagged = synsight_output(ts, name, mode)
         assert on.keys() == off.keys(), (name, mode, "frames differ")
         for frame, text in on.items():
             base = off[frame]
@@ -62,6 +62,9 @@ def info_tags(ts, name):
             assert text.startswith(base + " "), (name, mode, frame, text, base)
             tag = text[len(base) + 1:]
             assert TAG.fullmatch(tag), (name, mode, frame, "not one bracketed tag", tag)
+            # the same words in the field a packet-list column shows
+            summary = [v for k, v in flagged[int(frame)] if k == "synsight.summary"]
+            assert summary == [tag[1:-1]], (name, mode, frame, summary, tag)
             tags[int(frame)][i] = tag
     return {f: tuple(t) for f, t in tags.items()}
 
