@@ -218,8 +218,9 @@ def raw_socket():
     return socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
 
 
-def receive_tcp(sock, src, sport, dport, timeout):
-    """The next TCP segment from src:sport to dport: (seq, ack, flags)."""
+def receive_tcp(sock, wanted, timeout):
+    """The next TCP segment for which wanted(source address, sport, dport,
+    flags) holds: (source address, sport, seq, ack, flags), or None."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         sock.settimeout(max(0.01, deadline - time.time()))
@@ -228,9 +229,9 @@ def receive_tcp(sock, src, sport, dport, timeout):
         except socket.timeout:
             break
         ihl = (data[0] & 0x0F) * 4
-        s_port, d_port, seq, ack, _, flags = struct.unpack("!HHIIBB", data[ihl:ihl + 14])
-        if addr[0] == src and s_port == sport and d_port == dport:
-            return seq, ack, flags
+        sport, dport, seq, ack, _, flags = struct.unpack("!HHIIBB", data[ihl:ihl + 14])
+        if wanted(addr[0], sport, dport, flags):
+            return addr[0], sport, seq, ack, flags
     return None
 
 
@@ -254,27 +255,17 @@ def split_server(args):
     host's kernel must not reset the SYN first (make_captures.sh drops its
     RSTs)."""
     sock = raw_socket()
-    got = None
-    deadline = time.time() + args.seconds
-    while got is None and time.time() < deadline:
-        sock.settimeout(max(0.01, deadline - time.time()))
-        try:
-            data, addr = sock.recvfrom(65535)
-        except socket.timeout:
-            break
-        ihl = (data[0] & 0x0F) * 4
-        sport, dport, seq, _, _, flags = struct.unpack("!HHIIBB", data[ihl:ihl + 14])
-        if dport == args.port and flags & SYN and not flags & ACK:
-            got = (addr[0], sport, seq)
+    got = receive_tcp(sock, lambda src, sport, dport, flags: dport == args.port and flags & SYN and not flags & ACK,
+                      args.seconds)
     if got is None:
         log("split: no SYN")
         return
-    client, cport, client_isn = got
+    client, cport, client_isn, _, _ = got
     isn = random.getrandbits(32)
     sock.sendto(tcp_segment(args.host, client, args.port, cport, isn, 0, SYN), (client, 0))
-    reply = receive_tcp(sock, client, cport, args.port, 3)
+    reply = receive_tcp(sock, lambda src, sport, dport, flags: (src, sport, dport) == (client, cport, args.port), 3)
     log("split: the client answered", reply)
-    if reply and reply[2] & SYN and reply[2] & ACK:
+    if reply and reply[4] & SYN and reply[4] & ACK:
         sock.sendto(tcp_segment(args.host, client, args.port, cport, isn + 1, (client_isn + 1) % 2**32, ACK),
                     (client, 0))
 

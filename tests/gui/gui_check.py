@@ -195,6 +195,21 @@ def widen_finding_column(gui):
     time.sleep(1)
 
 
+def filtered_packet_list(gui, cap, png):
+    """Opens cap with synsight's finding as a column, types the filter
+    synsight once the file is read (so every frame is filtered on its final
+    state) and takes the picture: (process, window, picture)."""
+    proc = wireshark(gui, *FINDING_COLUMNS, "-r", cap)
+    wid = gui.window(os.path.basename(cap).rsplit(".", 1)[0])
+    gui.focus(wid)
+    gui.keys("ctrl+slash")
+    gui.type("synsight")
+    gui.keys("Return")
+    time.sleep(2)
+    widen_finding_column(gui)
+    return proc, wid, gui.shot(wid, png)
+
+
 def wireshark(gui, *args):
     prefs = ["-o", f"gui.color_filter_bg.valid:{VALID_RGB}", "-o", f"gui.color_filter_bg.invalid:{INVALID_RGB}",
              "-o", "gui.update.enabled:FALSE"]
@@ -270,15 +285,7 @@ def main():
         # 2. The packet list with the filter typed into the filter bar (after
         # the file is read, so every frame is filtered on its final state).
         cap = gui.capture("parallel-one-port-dropped")
-        proc = wireshark(gui, *FINDING_COLUMNS, "-r", cap)
-        wid = gui.window("parallel-one-port-dropped")
-        gui.focus(wid)
-        gui.keys("ctrl+slash")
-        gui.type("synsight")
-        gui.keys("Return")
-        time.sleep(2)
-        widen_finding_column(gui)
-        shot = gui.shot(wid, os.path.join(out, "packet-list.png"))
+        proc, wid, shot = filtered_packet_list(gui, cap, os.path.join(out, "packet-list.png"))
         valid, invalid = gui.count_colour(shot, VALID_RGB), gui.count_colour(shot, INVALID_RGB)
         assert valid > 2000 and invalid == 0, ("the filter bar does not show 'synsight' as valid", valid, invalid)
         colored = gui.count_colour(shot, UNANSWERED_RGB)
@@ -316,16 +323,8 @@ def main():
 
         # 3c. A capture that holds one direction: the packet list's Info
         # column says which answers were inferred.
-        name = "one-direction-client"
-        proc = wireshark(gui, *FINDING_COLUMNS, "-r", gui.capture(name))
-        wid = gui.window(name)
-        gui.focus(wid)
-        gui.keys("ctrl+slash")
-        gui.type("synsight")
-        gui.keys("Return")
-        time.sleep(2)
-        widen_finding_column(gui)
-        shot = gui.shot(wid, os.path.join(out, "missing-packets.png"))
+        proc, wid, shot = filtered_packet_list(gui, gui.capture("one-direction-client"),
+                                               os.path.join(out, "missing-packets.png"))
         assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
         quit_cleanly(gui, proc, wid, "one direction")
 
