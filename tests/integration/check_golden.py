@@ -1,8 +1,11 @@
 """The tree, the expert tap and the Info column against the expected files."""
+import os
 import re
+import subprocess
 from collections import defaultdict
 
 from outputs import LABEL_MAX, expected_path, load_frames, render, same_as_expected, synsight_output
+
 
 def check_golden(ts, name, mode):
     result = synsight_output(ts, name, mode)
@@ -34,24 +37,36 @@ def check_expert_tap(ts, name):
 TAG = re.compile(r"\[[^\[\]]+\]")
 
 
-def info_columns(ts, name, mode, *extra):
+def info_columns(ts, name, mode, *extra, plugin=True):
     """{frame: Info} from tshark's one-line output (the field's name,
-    _ws.col.Info or _ws.col.info, differs between versions)."""
+    _ws.col.Info or _ws.col.info, differs between versions); plugin=False:
+    the same tshark without synsight."""
     args = ["-r", ts.capture(name), "-o", 'gui.column.format:"No.","%m","Info","%i"', *extra]
     if mode == "final":
         args.insert(0, "-2")
-    return dict(re.fullmatch(r"\s*(\d+) (.*)", line).groups() for line in ts.run(*args).splitlines())
+    if plugin:
+        out = ts.run(*args)
+    else:
+        empty = os.path.join(ts.dir, "no-plugins")
+        os.makedirs(empty, exist_ok=True)
+        p = subprocess.run(ts.command(["tshark", *args], WIRESHARK_PLUGIN_DIR=empty, LD_PRELOAD=""),
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        out = p.stdout
+    return dict(re.fullmatch(r"\s*(\d+) (.*)", line).groups() for line in out.splitlines())
 
 
 def info_tags(ts, name):
     """{frame: (single-pass tag, final tag)} for frames with a tag. The tag is
-    what synsight appends to the Info column: the column with the preference
-    off, a space, and one bracketed tag, on exactly the frames that have a
-    synsight subtree."""
+    what synsight appends to the Info column: tshark's one-line output
+    without synsight, a space, and one bracketed tag, on exactly the frames
+    that have a synsight subtree; with the preference off, nothing."""
     tags = defaultdict(lambda: ["", ""])
     for i, mode in enumerate(("single", "final")):
         on = info_columns(ts, name, mode)
-        off = info_columns(ts, name, mode, "-o", "synsight.info_column:FALSE")
+        off = info_columns(ts, name, mode, plugin=False)
+        assert info_columns(ts, name, mode, "-o", "synsight.info_column:FALSE") == off, \
+            (name, mode, "synsight.info_column:FALSE leaves a tag")
         flagged = synsight_output(ts, name, mode)
         assert on.keys() == off.keys(), (name, mode, "frames differ")
         for frame, text in on.items():
