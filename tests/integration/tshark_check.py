@@ -31,48 +31,46 @@ from harness import EXPECTED, Tshark, plugin_arguments, prove_loaded
 from outputs import expected_path, render, synsight_output
 
 
+def update(ts, *names):
+    """Rewrites the expected files of names from the plugin under test."""
+    os.makedirs(EXPECTED, exist_ok=True)
+    for name in names:
+        for mode in ("single", "final"):
+            with open(expected_path(name, mode), "w") as f:
+                f.write(render(synsight_output(ts, name, mode)))
+            print("wrote", expected_path(name, mode))
+        with open(os.path.join(EXPECTED, f"{name}.attempts.txt"), "w") as f:
+            f.write(attempts_table(ts, name, "final"))
+        with open(os.path.join(EXPECTED, f"{name}.info.txt"), "w") as f:
+            f.write(render_info(info_tags(ts, name)))
+
+
+# what -> the check; each takes the Tshark and the command line's arguments
+CHECKS = {
+    "loads": lambda ts: print("synsight.so loaded; all required fields registered"),
+    "golden": check_golden,
+    "oracle": check_oracle,
+    "expert": check_expert_tap,
+    "window": check_window_soundness,
+    "derived": check_derived,
+    "info": check_info,
+    "table": check_table,
+    "table-options": check_table_options,
+    "annotate": check_annotate,
+    "coloring": check_coloring,
+    "update": update,
+}
+
+
 def main():
     p = plugin_arguments()
-    p.add_argument("what", choices=["loads", "golden", "oracle", "expert", "window", "table",
-                                          "table-options", "annotate", "coloring", "info", "derived", "update"])
+    p.add_argument("what", choices=list(CHECKS))
     p.add_argument("args", nargs="*")
     a = p.parse_args()
     ts = Tshark(a.plugin, a.ws_version, a.preload or None)
     try:
         prove_loaded(ts)
-        if a.what == "loads":
-            print("synsight.so loaded; all required fields registered")
-        elif a.what == "golden":
-            check_golden(ts, a.args[0], a.args[1])
-        elif a.what == "oracle":
-            check_oracle(ts, a.args[0])
-        elif a.what == "expert":
-            check_expert_tap(ts, a.args[0])
-        elif a.what == "window":
-            check_window_soundness(ts, a.args[0])
-        elif a.what == "derived":
-            check_derived(ts, a.args[0])
-        elif a.what == "info":
-            check_info(ts, a.args[0])
-        elif a.what == "table":
-            check_table(ts, a.args[0])
-        elif a.what == "table-options":
-            check_table_options(ts)
-        elif a.what == "annotate":
-            check_annotate(ts)
-        elif a.what == "coloring":
-            check_coloring(ts)
-        elif a.what == "update":
-            os.makedirs(EXPECTED, exist_ok=True)
-            for name in a.args:
-                for mode in ("single", "final"):
-                    with open(expected_path(name, mode), "w") as f:
-                        f.write(render(synsight_output(ts, name, mode)))
-                    print("wrote", expected_path(name, mode))
-                with open(os.path.join(EXPECTED, f"{name}.attempts.txt"), "w") as f:
-                    f.write(attempts_table(ts, name, "final"))
-                with open(os.path.join(EXPECTED, f"{name}.info.txt"), "w") as f:
-                    f.write(render_info(info_tags(ts, name)))
+        CHECKS[a.what](ts, *a.args)
     finally:
         ts.close()
 
