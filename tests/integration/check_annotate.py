@@ -12,7 +12,7 @@ ANNOTATE = os.path.join(ROOT, "scripts", "synsight-annotate")
 
 
 def frame_comments(ts, path):
-    out = ts.run("-r", path, "-Y", "frame.comment", "-T", "json", "-e", "frame.number", "-e", "frame.comment")
+    out = ts.run_uncached("-r", path, "-Y", "frame.comment", "-T", "json", "-e", "frame.number", "-e", "frame.comment")
     return {int(p["_source"]["layers"]["frame.number"][0]): p["_source"]["layers"]["frame.comment"]
             for p in json.loads(out or "[]")}
 

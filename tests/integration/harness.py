@@ -71,6 +71,7 @@ class Tshark:
 
     def __init__(self, plugin, ws_version, preload=None):
         self.ws_version = tuple(int(v) for v in ws_version.split("."))
+        self.outputs = {}
         self.dir = tempfile.mkdtemp(prefix="synsight-test-", dir="/tmp")
         os.chmod(self.dir, 0o755)
         epan = os.path.join(self.dir, ws_version, "epan")
@@ -115,6 +116,13 @@ class Tshark:
         return as_test_user(dict(self.env, **env), argv)
 
     def run(self, *args):
+        """tshark's output for args; the same args twice run once (captures
+        do not change while a check runs)."""
+        if args not in self.outputs:
+            self.outputs[args] = self.run_uncached(*args)
+        return self.outputs[args]
+
+    def run_uncached(self, *args):
         p = subprocess.run(self.command(["tshark", *args]), capture_output=True, text=True)
         problem = sanitizer_problem(p.stderr)
         foreign_leak = p.returncode == LSAN_EXIT and "LeakSanitizer" in p.stderr

@@ -2,6 +2,7 @@
 """Integration tests: the built plugin inside a real tshark, on real captures.
 
     tshark_check.py loads                      # the plugin is loaded and registers its fields
+    tshark_check.py capture NAME               # every check below that takes NAME, in one run
     tshark_check.py golden NAME MODE           # synsight output == tests/expected/NAME.MODE.txt
     tshark_check.py oracle NAME                # synsight agrees with Wireshark's own TCP fields
     tshark_check.py expert NAME                # tshark -2 -z expert shows the same sentences as the tree
@@ -45,8 +46,22 @@ def update(ts, *names):
             f.write(render_info(info_tags(ts, name)))
 
 
+def check_capture(ts, name):
+    """Every check of one bundled capture, in one run: each tshark output
+    is computed once and read by every check that needs it."""
+    check_golden(ts, name, "single")
+    check_golden(ts, name, "final")
+    check_oracle(ts, name)
+    check_expert_tap(ts, name)
+    check_table(ts, name)
+    check_info(ts, name)
+    if not name.startswith("synthetic"):
+        check_derived(ts, name)
+
+
 # what -> the check; each takes the Tshark and the command line's arguments
 CHECKS = {
+    "capture": check_capture,
     "loads": lambda ts: print("synsight.so loaded; all required fields registered"),
     "golden": check_golden,
     "oracle": check_oracle,
