@@ -24,6 +24,10 @@ typedef struct conn_state {
     synack_train synack[2];     /* SYN/ACKs sent by that side */
 } conn_state;
 
+#define AWAITING_FILTER_BITS 16
+
+static unsigned awaiting_bucket(uint32_t v) { return (v * UINT32_C(2654435761)) >> (32 - AWAITING_FILTER_BITS); }
+
 struct ss_attempts {
     GHashTable *conns;          /* ss_tuple key -> conn_state */
     GPtrArray  *all;            /* every attempt, owned here */
@@ -31,6 +35,9 @@ struct ss_attempts {
      * answered -> how many such attempts: a segment whose seq and ack are
      * both absent here cannot be evidence, and costs no tuple lookup. */
     GHashTable *awaiting;
+    /* The same set as counts per hash bucket, asked first: most segments of
+     * a busy capture are answered without touching the hash table. */
+    uint16_t awaiting_filter[1 << AWAITING_FILTER_BITS];
 };
 
 static void attempt_free(gpointer p)
@@ -100,6 +107,9 @@ static bool attempt_can_end(const ss_attempt *a)
 
 static void awaiting_add(ss_attempts *t, uint32_t isn_plus_1, int delta)
 {
+    uint16_t *count = &t->awaiting_filter[awaiting_bucket(isn_plus_1)];
+    if (*count != UINT16_MAX)           /* a full bucket stays full: never a false "absent" */
+        *count = (uint16_t)(*count + delta);
     gpointer key = GUINT_TO_POINTER(isn_plus_1);
     int n = GPOINTER_TO_INT(g_hash_table_lookup(t->awaiting, key)) + delta;
     if (n > 0)
@@ -110,7 +120,8 @@ static void awaiting_add(ss_attempts *t, uint32_t isn_plus_1, int delta)
 
 static bool awaiting_has(const ss_attempts *t, uint32_t isn_plus_1)
 {
-    return g_hash_table_size(t->awaiting) && g_hash_table_contains(t->awaiting, GUINT_TO_POINTER(isn_plus_1));
+    return t->awaiting_filter[awaiting_bucket(isn_plus_1)] &&
+           g_hash_table_contains(t->awaiting, GUINT_TO_POINTER(isn_plus_1));
 }
 
 static ss_attempt *attempt_new(ss_attempts *t, const ss_segment *seg)

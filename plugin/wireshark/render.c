@@ -706,15 +706,18 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
     proto_tree *st = proto_item_add_subtree(top, ett_synsight);
-    char tag[96];
-    info_tag(res, final, attempt_shows, facts, pinfo->num, tag, sizeof tag);
+    /* the tag only when a column or a filter will read it */
+    char tag[96] = "";
+    bool to_column = info_column_on && pinfo->cinfo;
+    if (to_column || proto_field_is_referenced(tree, hf_summary))
+        info_tag(res, final, attempt_shows, facts, pinfo->num, tag, sizeof tag);
     if (tag[0]) {
         /* first in the subtree, without the brackets: what the frame is about, for a column */
         size_t len = strlen(tag);
         tag[len - 1] = '\0';
         add_string(st, hf_summary, tvb, tag + 1);
         tag[len - 1] = ']';
-        if (info_column_on)
+        if (to_column)
             col_append_sep_str(pinfo->cinfo, COL_INFO, " ", tag);
     }
     if (res->refusal.present)
