@@ -327,6 +327,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         add_presence(tree, hf_answer_not_captured, tvb);
     if (i != 0)
         return;
+    ss_no_reply no_reply = ss_attempt_no_reply(a, facts->end_ns);
     char server[80], sched[48];
     server_endpoint(a, server, sizeof server);
     schedule_phrase(ss_attempt_schedule(a, a->syn_count, NULL), sched, sizeof sched);
@@ -339,10 +340,10 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         if (facts->only_tcp)
             sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_pending, &say_this);
-    } else if (end == SS_OUTCOME_UNANSWERED && ss_attempt_no_reply(a, facts->end_ns) != SS_NO_REPLY_PERSISTENT) {
+    } else if (end == SS_OUTCOME_UNANSWERED && no_reply != SS_NO_REPLY_PERSISTENT) {
         /* one or two SYNs and silence: no proof of a drop */
         int64_t after = ss_time_diff(facts->end_ns, a->syns[a->syn_count - 1].time_ns);
-        if (ss_attempt_no_reply(a, facts->end_ns) == SS_NO_REPLY_STOPPED)
+        if (no_reply == SS_NO_REPLY_STOPPED)
             sentence_add(&say_this, "Connection attempt to %s: no reply, but the client stopped after %u SYN%s though "
                          "the capture went on %.1f s: it got an answer the capture lacks, or gave up",
                          server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
