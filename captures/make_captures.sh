@@ -16,6 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-$here}
 peer="python3 $here/peer.py"
+app="/usr/bin/python3 $here/app_peers.py"   # Debian's python3: pyftpdlib, impacket
 C=ssc
 S=sss
 dumpcap_pid=
@@ -357,6 +358,84 @@ cap_split_handshake() {
   c $peer connect 10.0.0.2 80 --timeout 3 || true
   wait $server || true
   sleep 0.5
+}
+
+# --- announced ports: the port comes from another protocol ----------------
+# Real servers: Samba's endpoint mapper (samba-dcerpcd) and pyftpdlib; real
+# clients: impacket's endpoint-mapper client and Python's ftplib. They run
+# on Debian's python3 (app_peers.py); the firewall allows 135 / 21 and
+# blocks the port the server hands out.
+
+# samba-dcerpcd with its endpoint mapper on 135 and its RPC servers on a
+# dynamic range, in its own scratch folder
+start_samba() {
+  local dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir"/{priv,lock,state,cache,log,run}
+  cat > "$dir/smb.conf" <<CONF
+[global]
+  workgroup = SYNSIGHT
+  server role = standalone server
+  private dir = $dir/priv
+  lock directory = $dir/lock
+  state directory = $dir/state
+  cache directory = $dir/cache
+  pid directory = $dir/run
+  ncalrpc dir = $dir/run/ncalrpc
+  log file = $dir/log/%m.log
+  rpc start on demand helpers = no
+  rpc server dynamic port range = 49152-49200
+CONF
+  s /usr/libexec/samba/samba-dcerpcd --configfile="$dir/smb.conf" --libexec-rpcds -D
+  for _ in $(seq 100); do s ss -Hltn | grep -q ':135 ' && s ss -Hltn | grep -q ':4915[2-9] ' && break; sleep 0.1; done
+  sleep 1
+}
+
+rpc_capture() {  # NAME map|lookup IPTABLES-TARGET...
+  local name=$1 how=$2; shift 2
+  start_samba
+  s iptables -A INPUT -p tcp --dport 49152:65535 -j "$@"
+  start_capture "$name"
+  c $app epm-client 10.0.0.2 --timeout 10 $([ "$how" = lookup ] && echo --lookup)
+}
+cap_rpc_dynamic_port_dropped()  { rpc_capture rpc-dynamic-port-dropped map DROP; }
+cap_rpc_dynamic_port_rejected() { rpc_capture rpc-dynamic-port-rejected lookup REJECT --reject-with icmp-admin-prohibited; }
+
+ftp_capture() {  # NAME HOST PASSIVE-PORTS STEPS
+  local name=$1 host=$2 pasv=$3 steps=$4 dir
+  dir=$(mktemp -d)
+  printf 'hello\n' > "$dir/readme.txt"
+  chmod -R a+rX "$dir"
+  s $app ftp-server "$host" 21 "$dir" --passive-ports "$pasv" --seconds 90 --connect-timeout 5 &
+  for _ in $(seq 50); do s ss -Hltn | grep -q ':21 ' && break; sleep 0.1; done
+  start_capture "$name"
+  c $app ftp-client "$host" 21 --steps "$steps" --timeout 10
+}
+
+# passive mode: two listings work, the third's data port is dropped
+cap_ftp_passive_dropped() {
+  s iptables -A INPUT -p tcp --dport 60003 -j DROP
+  ftp_capture ftp-passive-dropped 10.0.0.2 60001,60002,60003 pasv,pasv,pasv
+}
+
+# passive mode: the second data port is rejected (ICMP port unreachable)
+cap_ftp_passive_rejected() {
+  s iptables -A INPUT -p tcp --dport 60002 -j REJECT
+  ftp_capture ftp-passive-rejected 10.0.0.2 60001,60002 pasv,pasv
+}
+
+# active mode: the server connects back to the client's PORT; the client's
+# firewall drops the second one (the server gives up after 5 s: 425)
+cap_ftp_active_dropped() {
+  c iptables -A INPUT -p tcp --dport 50002 -j DROP
+  ftp_capture ftp-active-dropped 10.0.0.2 60001 port:50001,port:50002
+}
+
+# IPv6: EPSV works, EPSV dropped, EPRT works, EPRT dropped
+cap_ftp_ipv6_dropped() {
+  s ip6tables -A INPUT -p tcp --dport 60002 -j DROP
+  c ip6tables -A INPUT -p tcp --dport 50002 -j DROP
+  ftp_capture ftp-ipv6-dropped fd00::2 60001,60002 pasv,pasv,port:50001,port:50002
 }
 
 # --- edited captures: what no kernel produces here --------------------------

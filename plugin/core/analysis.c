@@ -11,6 +11,7 @@ struct ss_analysis {
     ss_attempts *attempts;
     ss_refusals *refusals;
     ss_windows *windows;
+    ss_announcements *announcements;
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
@@ -22,6 +23,7 @@ ss_analysis *ss_analysis_new(void)
     an->attempts = ss_attempts_new();
     an->refusals = ss_refusals_new();
     an->windows = ss_windows_new();
+    an->announcements = ss_announcements_new();
     return an;
 }
 
@@ -32,6 +34,7 @@ void ss_analysis_free(ss_analysis *an)
     ss_attempts_free(an->attempts);
     ss_refusals_free(an->refusals);
     ss_windows_free(an->windows);
+    ss_announcements_free(an->announcements);
     g_free(an);
 }
 
@@ -45,6 +48,10 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     switch (seg->kind) {
     case SS_SEG_TCP:
         ss_attempts_add_tcp(an->attempts, seg, &out->attempt);
+        if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0)
+            out->attempt.attempt->announced = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
+        if (seg->announced_count)
+            ss_announcements_add(an->announcements, seg);
         ss_refusal_from_rst(seg, &out->attempt, &out->refusal);
         ss_windows_add_tcp(an->windows, seg, &out->window);
         break;

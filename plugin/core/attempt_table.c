@@ -114,6 +114,12 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
     r->to_outcome_s = -1.0;
     r->evidence = a->outcome == SS_OUTCOME_ANSWERED ? a->evidence : SS_EVIDENCE_NONE;
     r->through_crossing = ss_attempt_answered_through_crossing(a);
+    if (a->announced) {
+        r->announced_in = a->announced->frame;
+        r->announced_by = a->announced->by;
+        r->service_addr = a->announced->service_addr;
+        r->service_port = a->announced->service_port;
+    }
     switch (a->outcome) {
     case SS_OUTCOME_ANSWERED:
     case SS_OUTCOME_REFUSED_RST:
@@ -210,6 +216,42 @@ static bool row_answer_inferred(const ss_attempt_row *r)
 
 guint ss_attempt_table_size(const ss_attempt_table *t) { return t->rows->len; }
 
+const char *ss_attempt_row_announced_by(const ss_attempt_row *r)
+{
+    const ss_announcer_info *about = ss_announcer_about(r->announced_by);
+    return about ? about->name : "-";
+}
+
+GPtrArray *ss_attempt_table_services(const ss_attempt_table *t)
+{
+    GPtrArray *services = g_ptr_array_new_with_free_func(g_free);
+    /* rows in order of first sight: the services come out in that order */
+    for (guint i = 0; i < t->rows->len; i++) {
+        const ss_attempt_row *r = g_ptr_array_index(t->rows, i);
+        const ss_announcer_info *about = ss_announcer_about(r->announced_by);
+        if (!about)
+            continue;
+        ss_service_row *s = NULL;
+        for (guint j = 0; j < services->len && !s; j++) {
+            ss_service_row *c = g_ptr_array_index(services, j);
+            if (strcmp(c->service, about->service) == 0 && c->port == r->service_port &&
+                memcmp(&c->addr, &r->service_addr, sizeof c->addr) == 0)
+                s = c;
+        }
+        if (!s) {
+            s = g_new0(ss_service_row, 1);
+            s->service = about->service;
+            s->connections = about->connections;
+            s->addr = r->service_addr;
+            s->port = r->service_port;
+            g_ptr_array_add(services, s);
+        }
+        s->announced++;
+        s->blocked += ss_attempt_row_class(r) == SS_CLASS_FAILED;
+    }
+    return services;
+}
+
 static gint row_order(gconstpointer pa, gconstpointer pb)
 {
     const ss_attempt_row *a = *(const ss_attempt_row *const *)pa;
@@ -305,8 +347,10 @@ static void text_table_print(const text_table *tt, GString *out)
 void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GString *out)
 {
     static const char *const attempt_headers[] = { "Verdict", "Client", "Server", "SYNs", "First SYN (s)", "To outcome (s)",
-                                                   "Schedule", "Outcome", "Answer", "Outcome frame", "First SYN frame" };
-    static const gboolean attempt_right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, TRUE, TRUE };
+                                                   "Schedule", "Outcome", "Answer", "Outcome frame", "First SYN frame",
+                                                   "Announced in", "Announced by" };
+    static const gboolean attempt_right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, TRUE, TRUE,
+                                              TRUE, FALSE };
     static const char *const dest_headers[] = { "Destination", "Attempts", "Answered", "Refused", "Unanswered",
                                                 "Superseded", "Pending" };
     static const gboolean dest_right[] = { FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
@@ -357,6 +401,11 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
         else
             text_cell(&tt, "-");
         text_cell(&tt, "%u", r->first_frame);
+        if (r->announced_in)
+            text_cell(&tt, "%u", r->announced_in);
+        else
+            text_cell(&tt, "-");
+        text_cell(&tt, "%s", ss_attempt_row_announced_by(r));
     }
     g_ptr_array_unref(sorted);
     text_table_print(&tt, out);
@@ -379,5 +428,17 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
     g_ptr_array_unref(dest);
     text_table_print(&dt, out);
     g_ptr_array_unref(dt.cells);
+
+    GPtrArray *services = ss_attempt_table_services(t);
+    if (services->len) {
+        g_string_append(out, "\nBy announcing service (connections to endpoints another protocol handed out)\n");
+        for (guint i = 0; i < services->len; i++) {
+            const ss_service_row *s = g_ptr_array_index(services, i);
+            ss_format_endpoint(&s->addr, s->port, server, sizeof server);
+            g_string_append_printf(out, "%s %s: %u %s%s announced, %u blocked\n", s->service, server, s->announced,
+                                   s->connections, s->announced == 1 ? "" : "s", s->blocked);
+        }
+    }
+    g_ptr_array_unref(services);
     g_string_append(out, rule);
 }

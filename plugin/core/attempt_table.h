@@ -39,6 +39,10 @@ typedef struct ss_attempt_row {
     double   to_outcome_s;      /* first SYN to outcome frame; < 0 when not known */
     ss_answer_evidence evidence;/* answered: what proves it */
     bool     through_crossing;  /* answered through a crossing SYN */
+    uint32_t announced_in;      /* the message that handed out the server's endpoint, 0 if none */
+    ss_announcer announced_by;
+    ss_addr  service_addr;      /* the service whose message that was (FTP control server, mapper) */
+    uint16_t service_port;
 } ss_attempt_row;
 
 typedef struct ss_destination_row {
@@ -100,6 +104,26 @@ GPtrArray *ss_attempt_table_destinations(const ss_attempt_table *t);
 
 /* The summary row of r's server (stable until reset). */
 const ss_destination_row *ss_attempt_table_destination_of(ss_attempt_table *t, const ss_attempt_row *r);
+
+/* "ftp-pasv", ... (synsight.announced_by), or "-" when no message announced
+ * the row's server endpoint. */
+const char *ss_attempt_row_announced_by(const ss_attempt_row *r);
+
+/* One row per announcing service (e.g. FTP at 10.0.0.2:21), in order of
+ * first sight: the connections its messages announced, and how many of
+ * them failed. */
+typedef struct ss_service_row {
+    const char *service;        /* ss_announcer_info.service */
+    const char *connections;    /* what they are: "data connection", ... */
+    ss_addr  addr;
+    uint16_t port;
+    uint32_t announced;         /* attempts to endpoints it handed out */
+    uint32_t blocked;           /* of those, refused or never answered */
+} ss_service_row;
+
+/* The rows, counted now (the caller frees the array and its rows:
+ * g_ptr_array_unref()). */
+GPtrArray *ss_attempt_table_services(const ss_attempt_table *t);
 
 /* How many rows. */
 guint ss_attempt_table_size(const ss_attempt_table *t);

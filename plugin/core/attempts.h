@@ -10,6 +10,7 @@
 #ifndef SYNSIGHT_ATTEMPTS_H
 #define SYNSIGHT_ATTEMPTS_H
 
+#include "announce.h"
 #include "segment.h"
 
 typedef enum ss_outcome {
@@ -66,6 +67,8 @@ typedef struct ss_attempt {
     uint32_t superseded_by;     /* first SYN of the attempt that replaced this one */
     ss_answer_evidence evidence;/* ANSWERED: what proves it */
     uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
+    const ss_announcement *announced;   /* the message that handed out the server's endpoint before the
+                                         * first SYN, or NULL */
 } ss_attempt;
 
 typedef enum ss_attempt_role {

@@ -54,6 +54,24 @@ typedef struct ss_icmp_quote {
     uint8_t  flags;
 } ss_icmp_quote;
 
+/* Who announced an endpoint that a later connection goes to: the message of
+ * another protocol that handed out the address and port. */
+typedef enum ss_announcer {
+    SS_ANNOUNCER_NONE = 0,
+    SS_ANNOUNCER_DCERPC_EPM,    /* a DCE/RPC endpoint mapper's Map or Lookup response (a tower) */
+    SS_ANNOUNCER_FTP_PASV,      /* an FTP server's 227 reply to PASV */
+    SS_ANNOUNCER_FTP_EPSV,      /* an FTP server's 229 reply to EPSV */
+    SS_ANNOUNCER_FTP_PORT,      /* an FTP client's PORT command: the server connects to the client */
+    SS_ANNOUNCER_FTP_EPRT,      /* an FTP client's EPRT command: likewise */
+} ss_announcer;
+
+/* One endpoint a frame announces. */
+typedef struct ss_announced {
+    ss_announcer by;
+    ss_addr  addr;
+    uint16_t port;
+} ss_announced;
+
 typedef struct ss_segment {
     ss_segment_kind kind;
     uint32_t frame;         /* frame number, from 1 */
@@ -73,6 +91,11 @@ typedef struct ss_segment {
 
     /* SS_SEG_ICMP_ERROR */
     ss_icmp_quote icmp;
+
+    /* SS_SEG_TCP: the endpoints an application message in this frame hands
+     * out (announced_count of them; storage owned by the caller) */
+    const ss_announced *announced;
+    uint32_t announced_count;
 } ss_segment;
 
 /* Parses an IPv4 or IPv6 header: fills the addresses and returns the byte

@@ -88,9 +88,10 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (!PINFO_FD_VISITED(pinfo)) {
         /* First pass: frames arrive in order; analyse once and keep the result. */
         ss_segment seg;
+        ss_announced announced[SS_ANNOUNCED_PER_FRAME];
         if (!analysis)
             return 0;
-        if (!ss_read_segment(tree, pinfo, &seg))
+        if (!ss_read_segment(tree, pinfo, &seg, announced, SS_ANNOUNCED_PER_FRAME))
             seg.kind = SS_SEG_NONE;     /* still counted: the capture's make-up matters */
         if (!ss_analysis_feed(analysis, &seg, &now))
             return 0;

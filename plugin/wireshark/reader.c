@@ -6,6 +6,11 @@
  * from those offsets too (see carrier_ip), so IP's own item is not primed:
  * every primed item costs Wireshark work on every frame.
  *
+ * Endpoints that application messages hand out (FTP data ports, DCE/RPC
+ * dynamic ports) are read from the fields Wireshark's own dissectors decode,
+ * listed in one table (announcing_fields), and looked up only in frames
+ * whose layers include that protocol.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_LOG_DOMAIN "synsight"
@@ -16,9 +21,13 @@
 #include <string.h>
 
 #include <epan/address.h>
+#include <epan/ftypes/ftypes.h>
 #include <epan/packet.h>
 #include <epan/proto.h>
+#include <wsutil/inet_addr.h>
 #include <wsutil/wslog.h>
+
+#include "ws_compat.h"
 
 enum { LAYER_TCP, LAYER_UDP, LAYER_ICMP, LAYER_ICMPV6, LAYER_COUNT };
 
@@ -31,6 +40,51 @@ static int layer_hf[LAYER_COUNT];
 #define TCP_COPY_MAX  60
 #define ICMP_COPY_MAX (8 + IP_COPY_MAX + TCP_COPY_MAX)
 
+/* The messages that hand out an endpoint, as Wireshark's dissectors decode
+ * them: one row per kind of message. A message may hand out several (an
+ * endpoint mapper's Lookup response lists many towers): each starts with
+ * an item of the row's group field, and its port and address lie between
+ * that item and the next. Without a group field a message hands out one. */
+typedef struct announcing_fields {
+    ss_announcer by;
+    const char *protocol;       /* looked up only in frames with this layer */
+    const char *port;           /* the port handed out */
+    const char *ipv4, *ipv6;    /* its address; absent or unspecified: the sender's own */
+    const char *group;          /* starts each endpoint of a message, or NULL */
+    const char *kind;           /* a field every item of which must equal kind_value, or NULL */
+    uint32_t kind_value;
+} announcing_fields;
+
+static const announcing_fields announcing[] = {
+    /* responses only (dcerpc.pkt_type 2): a Map request carries a tower too.
+     * The layer is dcerpc: it calls its interfaces (epm) without a handle. */
+    { SS_ANNOUNCER_DCERPC_EPM, "dcerpc", "epm.proto.tcp_port", "epm.proto.ip", NULL, "epm.tower.num_floors",
+      "dcerpc.pkt_type", 2 },
+    { SS_ANNOUNCER_FTP_PASV, "ftp", "ftp.passive.port", "ftp.passive.ip", NULL, NULL, NULL, 0 },
+    { SS_ANNOUNCER_FTP_EPSV, "ftp", "ftp.epsv.port", "ftp.epsv.ip", "ftp.epsv.ipv6", NULL, NULL, 0 },
+    { SS_ANNOUNCER_FTP_PORT, "ftp", "ftp.active.port", "ftp.active.cip", NULL, NULL, NULL, 0 },
+    { SS_ANNOUNCER_FTP_EPRT, "ftp", "ftp.eprt.port", "ftp.eprt.ip", "ftp.eprt.ipv6", NULL, NULL, 0 },
+};
+#define ANNOUNCING_ROWS G_N_ELEMENTS(announcing)
+
+/* The same fields, resolved at handoff. */
+typedef struct announcing_ids {
+    int protocol, port, ipv4, ipv6, group, kind;
+} announcing_ids;
+static announcing_ids announcing_id[ANNOUNCING_ROWS];
+
+static int field_id(const char *name)
+{
+    if (!name)
+        return -1;
+    header_field_info *hfi = proto_registrar_get_byname(name);
+    if (!hfi) {
+        ws_warning("field \"%s\" is not registered: synsight cannot tell which connections it announces", name);
+        return -1;
+    }
+    return hfi->id;
+}
+
 void ss_reader_resolve(void)
 {
     for (int i = 0; i < LAYER_COUNT; i++) {
@@ -38,14 +92,45 @@ void ss_reader_resolve(void)
         if (layer_hf[i] <= 0)
             ws_warning("protocol \"%s\" is not registered: synsight cannot analyse its packets", layer_names[i]);
     }
+    for (size_t i = 0; i < ANNOUNCING_ROWS; i++) {
+        const announcing_fields *f = &announcing[i];
+        announcing_ids *id = &announcing_id[i];
+        id->protocol = proto_get_id_by_filter_name(f->protocol);
+        id->port = field_id(f->port);
+        id->ipv4 = field_id(f->ipv4);
+        id->ipv6 = field_id(f->ipv6);
+        id->group = field_id(f->group);
+        id->kind = field_id(f->kind);
+    }
+}
+
+static void want(GArray *wanted, int id)
+{
+    if (id <= 0)
+        return;
+    for (guint i = 0; i < wanted->len; i++)
+        if (g_array_index(wanted, int, i) == id)
+            return;
+    g_array_append_val(wanted, id);
 }
 
 GArray *ss_reader_wanted_hfids(void)
 {
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     for (int i = 0; i < LAYER_COUNT; i++)
-        if (layer_hf[i] > 0)
-            g_array_append_val(wanted, layer_hf[i]);
+        want(wanted, layer_hf[i]);
+    /* primed so that they exist in every tree; they occur only in frames of
+     * their protocols */
+    for (size_t i = 0; i < ANNOUNCING_ROWS; i++) {
+        const announcing_ids *id = &announcing_id[i];
+        if (id->protocol <= 0 || id->port <= 0)
+            continue;
+        want(wanted, id->port);
+        want(wanted, id->ipv4);
+        want(wanted, id->ipv6);
+        want(wanted, id->group);
+        want(wanted, id->kind);
+    }
     return wanted;
 }
 
@@ -160,7 +245,137 @@ static bool read_icmp(field_info *icmp_fi, bool v6, ss_segment *seg)
     return true;
 }
 
-bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg)
+/* --- announced endpoints ------------------------------------------------ */
+
+static bool frame_has_layer(const packet_info *pinfo, int proto)
+{
+    if (proto <= 0 || !pinfo->layers)
+        return false;
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f))
+        if (GPOINTER_TO_INT(wmem_list_frame_data(f)) == proto)
+            return true;
+    return false;
+}
+
+static GPtrArray *field_items(proto_tree *tree, int id)
+{
+    if (id <= 0)
+        return NULL;
+    GPtrArray *items = proto_get_finfo_ptr_array(tree, id);
+    return items && items->len ? items : NULL;
+}
+
+/* Whether item b lies in [start, end) of the same data source. */
+static bool item_within(const field_info *b, const tvbuff_t *tvb, int start, int end)
+{
+    return b->ds_tvb == tvb && b->start >= start && b->start < end;
+}
+
+/* The address field's value as an ss_addr (its text: 4.0 has no getter). */
+static bool address_of(field_info *fi, bool v6, ss_addr *out)
+{
+    char *text = fvalue_to_string_repr(NULL, SS_FIELD_VALUE(fi), FTREPR_DISPLAY, BASE_NONE);
+    bool ok = false;
+    memset(out, 0, sizeof *out);
+    if (text && v6) {
+        ws_in6_addr a6;
+        if ((ok = ws_inet_pton6(text, &a6))) {
+            out->family = 6;
+            memcpy(out->bytes, a6.bytes, 16);
+        }
+    } else if (text) {
+        ws_in4_addr a4;
+        if ((ok = ws_inet_pton4(text, &a4))) {
+            out->family = 4;
+            memcpy(out->bytes, &a4, 4);
+        }
+    }
+    wmem_free(NULL, text);
+    return ok;
+}
+
+/* The first item of ids (v4 then v6) within [start, end) of tvb, as an address. */
+static bool address_within(proto_tree *tree, const announcing_ids *id, const tvbuff_t *tvb, int start, int end,
+                           bool whole_message, ss_addr *out)
+{
+    const int ids[2] = { id->ipv4, id->ipv6 };
+    for (int v = 0; v < 2; v++) {
+        GPtrArray *items = field_items(tree, ids[v]);
+        for (guint i = 0; items && i < items->len; i++) {
+            field_info *fi = items->pdata[i];
+            /* a message's generated address (EPSV) sits at offset 0 */
+            if ((whole_message || item_within(fi, tvb, start, end)) && address_of(fi, v == 1, out))
+                return true;
+        }
+    }
+    return false;
+}
+
+static bool kind_matches(proto_tree *tree, const announcing_fields *f, const announcing_ids *id)
+{
+    if (!f->kind)
+        return true;
+    GPtrArray *items = field_items(tree, id->kind);
+    if (!items)
+        return false;
+    for (guint i = 0; i < items->len; i++)
+        if (fvalue_get_uinteger(SS_FIELD_VALUE((field_info *)items->pdata[i])) != f->kind_value)
+            return false;
+    return true;
+}
+
+/* The start of the group (tower) that holds an item at (tvb, at): the last
+ * group item at or before it, and where the next one begins. */
+static void group_bounds(GPtrArray *groups, const field_info *port, int *start, int *end)
+{
+    *start = 0;
+    *end = G_MAXINT;
+    for (guint i = 0; groups && i < groups->len; i++) {
+        const field_info *g = groups->pdata[i];
+        if (g->ds_tvb != port->ds_tvb)
+            continue;
+        if (g->start <= port->start && g->start >= *start)
+            *start = g->start;
+        else if (g->start > port->start && g->start < *end)
+            *end = g->start;
+    }
+}
+
+static uint32_t read_announced(proto_tree *tree, packet_info *pinfo, ss_announced *room, uint32_t room_len)
+{
+    uint32_t n = 0;
+    int checked_proto = 0;
+    bool has_proto = false;
+    for (size_t r = 0; r < ANNOUNCING_ROWS; r++) {
+        const announcing_fields *f = &announcing[r];
+        const announcing_ids *id = &announcing_id[r];
+        if (id->protocol != checked_proto) {
+            checked_proto = id->protocol;
+            has_proto = frame_has_layer(pinfo, id->protocol);
+        }
+        if (!has_proto)
+            continue;
+        GPtrArray *ports = field_items(tree, id->port);
+        if (!ports || !kind_matches(tree, f, id))
+            continue;
+        GPtrArray *groups = field_items(tree, id->group);
+        for (guint i = 0; i < ports->len && n < room_len; i++) {
+            field_info *port = ports->pdata[i];
+            int start, end;
+            group_bounds(groups, port, &start, &end);
+            ss_announced *a = &room[n];
+            memset(a, 0, sizeof *a);
+            a->by = f->by;
+            a->port = (uint16_t)fvalue_get_uinteger(SS_FIELD_VALUE(port));
+            /* no address: the sender's own (left unset for the analysis) */
+            address_within(tree, id, port->ds_tvb, start, end, f->group == NULL, &a->addr);
+            n++;
+        }
+    }
+    return n;
+}
+
+bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_announced *room, uint32_t room_len)
 {
     memset(seg, 0, sizeof *seg);
     seg->frame = pinfo->num;
@@ -175,8 +390,13 @@ bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg)
         return read_icmp((icmp ? icmp : icmpv6)->pdata[0], icmp == NULL, seg);
 
     GPtrArray *tcp = items_of(tree, LAYER_TCP);
-    if (tcp)
-        return read_transport(pinfo, tcp->pdata[0], false, seg);
+    if (tcp) {
+        if (!read_transport(pinfo, tcp->pdata[0], false, seg))
+            return false;
+        seg->announced = room;
+        seg->announced_count = read_announced(tree, pinfo, room, room_len);
+        return true;
+    }
     GPtrArray *udp = items_of(tree, LAYER_UDP);
     if (udp)
         return read_transport(pinfo, udp->pdata[0], true, seg);

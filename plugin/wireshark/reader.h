@@ -17,7 +17,13 @@ void ss_reader_resolve(void);
 GArray *ss_reader_wanted_hfids(void);
 
 /* Fills seg from the frame's TCP segment or ICMP error; false when the
- * frame holds neither (seg->frame and seg->time_ns are set regardless). */
-bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg);
+ * frame holds neither (seg->frame and seg->time_ns are set regardless).
+ * The endpoints an application message in a TCP segment hands out go into
+ * room (up to room_len of them), which seg->announced then points at. */
+bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_announced *room, uint32_t room_len);
+
+/* Endpoints one frame can hand out and synsight remembers (an endpoint
+ * mapper's Lookup response lists up to a few hundred towers). */
+#define SS_ANNOUNCED_PER_FRAME 512
 
 #endif

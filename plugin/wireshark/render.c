@@ -52,6 +52,8 @@ static int hf_answered_through_crossing = -1;
 static int hf_one_direction = -1;
 static int hf_syn_schedule_clock = -1;
 static int hf_summary = -1;
+static int hf_announced_in = -1;
+static int hf_announced_by = -1;
 
 static int ett_synsight = -1;
 
@@ -148,6 +150,12 @@ void ss_render_register(int proto)
             HFILL } },
         { &hf_summary, { "Finding", "synsight.summary", FT_STRING, BASE_NONE, NULL, 0x0,
             "The frame's finding in a few words, as its Info-column tag says it: a column for the packet list", HFILL } },
+        { &hf_announced_in, { "Endpoint announced in frame", "synsight.announced_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, "The message of another protocol that handed out this attempt's "
+            "server address and port: a DCE/RPC endpoint mapper response, an FTP 227/229 reply or PORT/EPRT command",
+            HFILL } },
+        { &hf_announced_by, { "Endpoint announced by", "synsight.announced_by", FT_STRING, BASE_NONE, NULL, 0x0,
+            "dcerpc-epm, ftp-pasv, ftp-epsv, ftp-port or ftp-eprt", HFILL } },
         { &hf_syn_schedule_clock, { "Schedule read on", "synsight.syn.schedule_clock", FT_STRING, BASE_NONE, NULL, 0x0,
             "sender (the SYNs' TCP timestamps) or capture (the capture point's timestamps)", HFILL } },
     };
@@ -200,8 +208,9 @@ typedef struct sentence {
     char text[SENTENCE_MAX + 1];
 } sentence;
 
-static void sentence_add(sentence *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void sentence_add(sentence *s, const char *fmt, ...)
+/* Adds a clause if it fits; returns whether it did. */
+static bool sentence_add(sentence *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static bool sentence_add(sentence *s, const char *fmt, ...)
 {
     char clause[512];
     va_list ap;
@@ -209,8 +218,10 @@ static void sentence_add(sentence *s, const char *fmt, ...)
     vsnprintf(clause, sizeof clause, fmt, ap);
     va_end(ap);
     size_t used = strlen(s->text);
-    if (used + strlen(clause) <= SENTENCE_MAX)
-        memcpy(s->text + used, clause, strlen(clause) + 1);
+    if (used + strlen(clause) > SENTENCE_MAX)
+        return false;
+    memcpy(s->text + used, clause, strlen(clause) + 1);
+    return true;
 }
 
 static void say(packet_info *pinfo, proto_item *item, expert_field *ei, const sentence *s)
@@ -253,6 +264,39 @@ static proto_item *add_presence(proto_tree *tree, int hf, tvbuff_t *tvb)
 static void server_endpoint(const ss_attempt *a, char *buf, size_t size)
 {
     ss_format_endpoint(&a->tuple.dst, a->tuple.dport, buf, size);
+}
+
+/* The trap in the user's terms: which message handed out the port the
+ * failed attempt went to, and what blocks exactly such connections; a
+ * shorter form when the long one does not fit. */
+static void announced_sentence(sentence *s, const ss_attempt *a, bool refused)
+{
+    const ss_announcement *ann = a->announced;
+    const ss_announcer_info *about = ss_announcer_about(ann->by);
+    if (!about)
+        return;
+    if (ann->by == SS_ANNOUNCER_DCERPC_EPM) {
+        if (!sentence_add(s, ". Port %u was handed out by the DCE/RPC endpoint mapper in frame %u: a firewall that "
+                          "allows %u but not the dynamic RPC range %s exactly this", a->tuple.dport, ann->frame,
+                          ann->service_port, refused ? "refuses" : "drops"))
+            sentence_add(s, ". The endpoint mapper handed out port %u in frame %u: %u is allowed, the dynamic RPC "
+                         "range is not", a->tuple.dport, ann->frame, ann->service_port);
+    } else {
+        /* FTP: the longest form that fits */
+        const char *lead = about->from_client ? "The FTP client asked the server to connect to this port"
+                                              : "The FTP server offered this data port";
+        if (!sentence_add(s, ". %s in frame %u (%s): the control connection works, the data connection is blocked",
+                          lead, ann->frame, about->message) &&
+            !sentence_add(s, ". %s in frame %u (%s): the data connection is blocked", lead, ann->frame,
+                          about->message))
+            sentence_add(s, ". %s in frame %u: the data connection is blocked", lead, ann->frame);
+    }
+}
+
+static void render_announced(proto_tree *tree, tvbuff_t *tvb, const ss_attempt *a)
+{
+    add_uint(tree, hf_announced_in, tvb, a->announced->frame);
+    add_string(tree, hf_announced_by, tvb, ss_announcer_about(a->announced->by)->name);
 }
 
 /* " (exponential backoff)" or "" */
@@ -351,14 +395,23 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             sentence_add(&say_this, "Connection attempt to %s: %u SYN%s, no reply; the capture ends %.2f s after the "
                          "last, too soon for a retry to be sure: too early to call it a drop",
                          server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
+        if (a->announced)
+            announced_sentence(&say_this, a, false);
         if (facts->one_direction)
             sentence_add(&say_this, ". The capture holds one direction only");
         else if (facts->only_tcp)
             sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_unanswered_unproven, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED) {
-        sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
-                     "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, ss_time_seconds(span), sched);
+        if (a->announced) {
+            /* the announcement says more than the schedule: room for it first */
+            sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s", server,
+                         a->syn_count, ss_time_seconds(span));
+            announced_sentence(&say_this, a, false);
+        } else {
+            sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
+                         "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, ss_time_seconds(span), sched);
+        }
         /* the client's own retransmissions show no SYN/ACK reached it; a
          * refusal from the other side would not show in this capture */
         if (facts->one_direction)
@@ -496,6 +549,13 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         sentence_add(&say_this, "%s refuses the connection attempt in frame %u", source, a->syns[0].frame);
     else
         sentence_add(&say_this, "%s refuses a connection attempt whose SYN is not in the capture", source);
+    if (a && a->announced) {
+        /* the announcement names the port: it goes before the addresses */
+        sentence_add(&say_this, ": connect() fails with %s", r->code->errno_name);
+        announced_sentence(&say_this, a, true);
+        say(pinfo, top, ei, &say_this);
+        return;
+    }
     sentence_add(&say_this, " (%s \xe2\x86\x92 %s)", client, server);
     sentence_add(&say_this, ": connect() fails with %s", r->code->errno_name);
     if (refused_conn && ei == &ei_refused_icmp)
@@ -590,6 +650,16 @@ static const char *inferred_suffix(const ss_attempt *a)
     return ss_attempt_answer_not_captured(a) ? ", SYN/ACK not captured" : "";
 }
 
+/* "; port from #12" for a failed attempt whose port another message handed out */
+static void announced_suffix(const ss_attempt *a, char *buf, size_t size)
+{
+    size_t len = strlen(buf);
+    if (!a || !a->announced || len < 2 || len + 1 >= size)
+        return;
+    buf[len - 1] = '\0';
+    snprintf(buf + len - 1, size - (len - 1), "; port from #%u]", a->announced->frame);
+}
+
 /* The first SYN's tag on the final view: how the attempt ended. */
 static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, char *buf, size_t size)
 {
@@ -666,14 +736,20 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
     if (r->present) {
         if (!r->udp && a && final && a->outcome_frame != frame)
             snprintf(buf, size, "[refusal ignored: SYN #%u sent again]", r->refuses);
-        else if (r->refuses)
+        else if (r->refuses) {
             snprintf(buf, size, "[refuses #%u: %s]", r->refuses, r->code->errno_name);
+            if (!r->udp)
+                announced_suffix(a, buf, size);
+        }
         else
             snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->code->errno_name);
     } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
         snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->syns[0].frame);
     } else if (attempt_shows && n->role == SS_ROLE_SYN) {
         first_syn_tag(a, facts, buf, size);
+        ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
+        if (end == SS_OUTCOME_UNANSWERED || end == SS_OUTCOME_REFUSED_ICMP || end == SS_OUTCOME_REFUSED_RST)
+            announced_suffix(a, buf, size);
     } else if (attempt_shows && n->role == SS_ROLE_OUTCOME && a->outcome_frame == frame) {
         answer_tag(a, buf, size);
     } else if (n->synack_retry) {
@@ -721,6 +797,9 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
         if (to_column)
             col_append_sep_str(pinfo->cinfo, COL_INFO, " ", tag);
     }
+    /* a notable attempt's SYNs and outcome frame, and a refusal of it */
+    if (n->attempt && n->attempt->announced && (attempt_shows || (res->refusal.present && !res->refusal.udp)))
+        render_announced(st, tvb, n->attempt);
     if (res->refusal.present)
         render_refusal(st, pinfo, tvb, res, final);
     if (n->role == SS_ROLE_SYN)

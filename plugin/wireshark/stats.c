@@ -248,7 +248,7 @@ static stat_tap_table *first_table(stat_tap_table_ui *ui)
 /* Connection attempts: the same columns as the text table. */
 enum {
     COL_VERDICT, COL_CLIENT, COL_SERVER, COL_SYNS, COL_FIRST_SYN, COL_TO_OUTCOME, COL_SCHEDULE, COL_OUTCOME,
-    COL_ANSWER, COL_OUTCOME_FRAME, COL_FIRST_FRAME, ATTEMPT_COLS
+    COL_ANSWER, COL_OUTCOME_FRAME, COL_FIRST_FRAME, COL_ANNOUNCED_IN, COL_ANNOUNCED_BY, ATTEMPT_COLS
 };
 
 static stat_tap_table_item attempt_columns[ATTEMPT_COLS] = {
@@ -263,6 +263,8 @@ static stat_tap_table_item attempt_columns[ATTEMPT_COLS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Answer", "%s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Outcome frame", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First SYN frame", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Announced in", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Announced by", "%s" },
 };
 
 #define ATTEMPTS_TITLE "Connection attempts"
@@ -299,6 +301,11 @@ static void attempts_gui_show(stat_tap_table *table, const ss_attempt_row *r)
     else
         set_none(&cells[COL_OUTCOME_FRAME]);
     set_uint(&cells[COL_FIRST_FRAME], r->first_frame);
+    if (r->announced_in)
+        set_uint(&cells[COL_ANNOUNCED_IN], r->announced_in);
+    else
+        set_none(&cells[COL_ANNOUNCED_IN]);
+    set_string(&cells[COL_ANNOUNCED_BY], r->announced_in ? ss_attempt_row_announced_by(r) : "");
 }
 
 static tap_packet_status attempts_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,

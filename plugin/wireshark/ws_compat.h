@@ -44,6 +44,14 @@ typedef bool ss_pref_bool;
 typedef gboolean ss_pref_bool;
 #endif
 
+/* A field's value: embedded in field_info up to 4.0, a pointer from 4.2 on
+ * (the development series 4.1 made it one). */
+#if SS_WS_AT_LEAST(4, 1)
+#define SS_FIELD_VALUE(fi) ((fi)->value)
+#else
+#define SS_FIELD_VALUE(fi) (&(fi)->value)
+#endif
+
 /* Plugin entry points. 4.0-4.4: exported plugin_version/plugin_want_*
  * symbols and plugin_register() (4.2 added plugin_describe()). 4.6: one
  * module description handed over by WIRESHARK_PLUGIN_REGISTER_EPAN. */

@@ -50,6 +50,7 @@ OBSERVED_ERRNO = {
     "icmpv6-port-unreachable": "ECONNREFUSED", "icmpv6-admin-prohibited": "EACCES",
     "tcp-reset": "ECONNREFUSED", "closed-port": "ECONNREFUSED", "syn-refused-icmp-midway": "ECONNREFUSED",
     "syn-refused-rst-midway": "ECONNREFUSED", "udp-closed-port": "ECONNREFUSED",
+    "ftp-passive-rejected": "ECONNREFUSED", "rpc-dynamic-port-rejected": "EHOSTUNREACH",
 }
 
 ICMP_FIELDS = ["frame.number", "icmp.type", "icmpv6.type", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
@@ -121,6 +122,70 @@ def first_answer(segs, first, client, server, isn):
     return None
 
 
+ANNOUNCING = {   # announced_by -> (port field, address fields); no address: the sender's own
+    "ftp-pasv": ("ftp.passive.port", ["ftp.passive.ip"]),
+    "ftp-epsv": ("ftp.epsv.port", ["ftp.epsv.ip", "ftp.epsv.ipv6"]),
+    "ftp-port": ("ftp.active.port", ["ftp.active.cip"]),
+    "ftp-eprt": ("ftp.eprt.port", ["ftp.eprt.ip", "ftp.eprt.ipv6"]),
+    "dcerpc-epm": ("epm.proto.tcp_port", []),  # this project's mappers announce their own address (or 0.0.0.0)
+}
+
+
+def announcements(ts, name):
+    """[(frame, (addr, port), announced_by)] from Wireshark's FTP and DCE/RPC
+    fields: an endpoint mapper's responses (dcerpc.pkt_type 2) only."""
+    fields = ["frame.number", "ip.src", "ipv6.src", "dcerpc.pkt_type"] + \
+        sorted({f for port, addrs in ANNOUNCING.values() for f in [port, *addrs]})
+    out = ts.run("-r", ts.capture(name), "-Y", " || ".join(port for port, _ in ANNOUNCING.values()), "-T", "fields",
+                 "-E", "occurrence=a", "-E", "aggregator=,", *sum((["-e", f] for f in fields), []))
+    found = []
+    for line in out.splitlines():
+        v = dict(zip(fields, line.split("\t")))
+        sender = (v["ip.src"] or v["ipv6.src"]).split(",")[0]
+        for by, (port_field, addr_fields) in ANNOUNCING.items():
+            if not v[port_field] or (by == "dcerpc-epm" and set(v["dcerpc.pkt_type"].split(",")) != {"2"}):
+                continue
+            addr = next((v[f] for f in addr_fields if v[f]), "")
+            for port in v[port_field].split(","):
+                if int(port) == 0:
+                    continue
+                for a in {addr or sender, sender} if addr not in ("", "0.0.0.0", "::") else {sender}:
+                    found.append((int(v["frame.number"]), (a, int(port)), by))
+    return found
+
+
+def check_announced(ts, name, got, trains, answers):
+    """Every notable attempt to an endpoint handed out before its first SYN
+    names the latest such message on its SYNs and outcome frame; no other
+    frame names one."""
+    ann = announcements(ts, name)
+    checked = 0
+    expected_of = {}    # first SYN frame -> (announced_in, announced_by)
+    for (client, server, isn), syns in trains.items():
+        before = [a for a in ann if a[1] == server and a[0] < syns[0]["frame"]]
+        expect = (str(before[-1][0]), before[-1][2]) if before else (None, None)
+        expected_of[str(syns[0]["frame"])] = expect
+        answer, notable = answers[(client, server, isn)]
+        frames = [s["frame"] for s in syns] + ([answer["frame"]] if answer is not None else [])
+        for frame in frames:
+            fields = dict(got.get(frame, []))
+            gotten = (fields.get("synsight.announced_in"), fields.get("synsight.announced_by"))
+            assert gotten == (expect if notable else (None, None)), (name, frame, expect, gotten)
+            checked += notable and before != []
+    for frame, fields in got.items():   # a refusal of an attempt names what its attempt names
+        fields = dict(fields)
+        if fields.get("synsight.refusal.proto") == "tcp" and "synsight.attempt" in fields:
+            gotten = (fields.get("synsight.announced_in"), fields.get("synsight.announced_by"))
+            assert gotten == expected_of[fields["synsight.attempt"]], (name, frame, gotten)
+            checked += gotten != (None, None)
+    flagged = {f for f, fields in got.items() if "synsight.announced_in" in dict(fields)}
+    allowed = {s["frame"] for syns in trains.values() for s in syns} | \
+        {a["frame"] for a, _ in answers.values() if a is not None} | \
+        {f for f, fields in got.items() if "synsight.refusal" in dict(fields)}
+    assert flagged <= allowed, (name, "announced_in on a frame of no attempt", sorted(flagged - allowed))
+    return checked
+
+
 def check_oracle(ts, name):
     """Recompute every SYN-train number from Wireshark's raw TCP fields and
     compare with synsight's final output."""
@@ -128,12 +193,14 @@ def check_oracle(ts, name):
     segs = tcp_segments(ts, name)
     trains = syn_trains(segs)
     checked = 0
+    answers = {}
     for (client, server, isn), syns in trains.items():
         first = syns[0]
         answer = first_answer(segs, first, client, server, isn)
         crossed = any(s["syn"] and not s["ackf"] and s["src"] == server and s["dst"] == client
                       and first["frame"] < s["frame"] < (answer or {"frame": 1 << 62})["frame"] for s in segs)
         notable = len(syns) > 1 or answer is None or not (answer["syn"] and answer["ackf"])
+        answers[(client, server, isn)] = (answer, notable)
         for i, s in enumerate(syns):
             fields = dict(got.get(s["frame"], []))
             if not notable:
@@ -178,6 +245,7 @@ def check_oracle(ts, name):
             else:
                 assert "synsight.synack.retry" not in fields, (name, s["frame"], fields)
     checked += check_refusals(ts, name, got, segs)
+    checked += check_announced(ts, name, got, trains, answers)
     print(f"{name}: {checked} frames agree with Wireshark's own dissection and the client's errno")
 
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
-from check_oracle import syn_trains, tcp_segments
+from check_oracle import announcements, syn_trains, tcp_segments
 from outputs import same_as_expected, synsight_output
 
 VERDICT_ORDER = ["failed", "given up", "late", "ok", "pending"]
@@ -72,6 +72,21 @@ def check_table(ts, name):
                           and s["src"] == server and s["ack"] == (isn + 1) % 2**32)
             assert (r["Verdict"], r["Outcome"], r["Answer"], r["Outcome frame"]) == \
                 ("ok", "answered", "synack", str(answer["frame"])), (name, r)
+    # every attempt, ordinary ones too, names the message that announced its
+    # server endpoint; the per-service summary adds those rows up
+    announced = announcements(ts, name)
+    services = defaultdict(lambda: [0, 0])
+    for (client, server, isn), syns in trains.items():
+        r = by_first[syns[0]["frame"]]
+        before = [a for a in announced if a[1] == server and a[0] < syns[0]["frame"]]
+        expect = (str(before[-1][0]), before[-1][2]) if before else ("-", "-")
+        assert (r["Announced in"], r["Announced by"]) == expect, (name, r, expect)
+        if before:
+            services[before[-1][0]][0] += 1
+            services[before[-1][0]][1] += r["Verdict"] == "failed"
+    lines = re.findall(r"^(?:FTP|DCE/RPC endpoint mapper) \S+: (\d+) [a-zA-Z ]+ announced, (\d+) blocked$", final, re.M)
+    total = [sum(int(a) for a, _ in lines), sum(int(b) for _, b in lines)]
+    assert total == [sum(v[0] for v in services.values()), sum(v[1] for v in services.values())], (name, lines)
     # failures first, then by first SYN
     keys = [(VERDICT_ORDER.index(r["Verdict"]), int(r["First SYN frame"])) for r in rows]
     assert keys == sorted(keys), (name, "rows out of order", keys)
