@@ -328,6 +328,24 @@ def main():
         assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
         quit_cleanly(gui, proc, wid, "one direction")
 
+        # 3d. Announced ports: the dynamic RPC port's unanswered attempt names
+        # the endpoint mapper's response, and the FTP data connections are
+        # listed with their finding.
+        name = "rpc-dynamic-port-dropped"
+        proc = wireshark(gui, "-r", gui.capture(name))
+        wid = gui.window(name)
+        gui.focus(wid)
+        gui.keys("ctrl+slash")
+        gui.type("synsight.announced_by == \"dcerpc-epm\"")
+        gui.keys("Return")
+        time.sleep(2)
+        details_shot(gui, wid, "15", os.path.join(out, "announced-port.png"))
+        quit_cleanly(gui, proc, wid, "announced port")
+        proc, wid, shot = filtered_packet_list(gui, gui.capture("ftp-passive-dropped"),
+                                               os.path.join(out, "ftp-data-blocked.png"))
+        assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
+        quit_cleanly(gui, proc, wid, "ftp data connection")
+
         # 4. Expert Information, and 5. the connection-attempts table.
         for name, zarg, title, png in (
                 ("syn-refused-icmp-midway", "expert", "Expert Information", "expert-info.png"),
