@@ -132,18 +132,18 @@ static void test_rows_follow_the_attempts(void)
     CHECK(strstr(text->str, "Filter: tcp\nAttempts: 7\nAnswers inferred (SYN/ACK not in the capture): 1\n\n") != NULL);
     CHECK(strstr(text->str,
                  "Verdict   Client         Server          SYNs  First SYN (s)  To outcome (s)  Schedule  Outcome      "
-                 "Answer      Outcome frame  First SYN frame\n"
+                 "Answer      Outcome frame  First SYN frame  Announced in  Announced by\n"
                  "failed    10.0.0.1:1001  10.0.0.2:49667     2       0.010000               -  -         unanswered   "
-                 "-                       -                3\n"
+                 "-                       -                3             -  -\n"
                  "failed    10.0.0.1:1002  10.0.0.3:25        1       1.020000        0.001000  -         refused-rst  "
-                 "-                       6                5\n"
+                 "-                       6                5             -  -\n"
                  "given up  10.0.0.1:1003  10.0.0.2:80        2       2.000000               -  -         superseded   "
-                 "-                       9                7\n") != NULL);
+                 "-                       9                7             -  -\n") != NULL);
     CHECK(strstr(text->str,
                  "ok        10.0.0.1:1004  10.0.0.2:443       1       5.100000        0.001000  -         answered     "
-                 "client-ack             13               12\n"
+                 "client-ack             13               12             -  -\n"
                  "pending   10.0.0.1:1005  10.0.0.2:8080      1       5.500000               -  -         pending      "
-                 "-                       -               14\n") != NULL);
+                 "-                       -               14             -  -\n") != NULL);
     CHECK(strstr(text->str, "Destination     Attempts  Answered  Refused  Unanswered  Superseded  Pending\n"
                             "10.0.0.2:49667         1         0        0           1           0        0\n"
                             "10.0.0.3:25            1         0        1           0           0        0\n"
