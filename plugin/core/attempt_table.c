@@ -442,3 +442,139 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
     g_ptr_array_unref(services);
     g_string_append(out, rule);
 }
+
+/* --- CSV and JSON lines ------------------------------------------------- */
+
+ss_table_form ss_table_form_named(const char *name)
+{
+    if (name && strcmp(name, "csv") == 0)
+        return SS_FORM_CSV;
+    if (name && strcmp(name, "json") == 0)
+        return SS_FORM_JSON;
+    return SS_FORM_TEXT;
+}
+
+typedef enum cell_kind { CELL_STRING, CELL_UINT, CELL_SECONDS, CELL_NONE } cell_kind;
+
+typedef struct machine_cell {
+    cell_kind kind;
+    const char *s;
+    uint32_t u;
+    double seconds;
+} machine_cell;
+
+/* The machine forms' columns: one list, so that CSV and JSON cannot differ. */
+enum {
+    MC_VERDICT, MC_CLIENT_ADDR, MC_CLIENT_PORT, MC_SERVER_ADDR, MC_SERVER_PORT, MC_SYNS, MC_FIRST_SYN_S,
+    MC_TO_OUTCOME_S, MC_SCHEDULE, MC_OUTCOME, MC_ANSWER, MC_OUTCOME_FRAME, MC_FIRST_SYN_FRAME, MC_ANNOUNCED_IN,
+    MC_ANNOUNCED_BY, MC_COUNT
+};
+static const char *const machine_names[MC_COUNT] = {
+    "verdict", "client_addr", "client_port", "server_addr", "server_port", "syns", "first_syn_s", "to_outcome_s",
+    "schedule", "outcome", "answer", "outcome_frame", "first_syn_frame", "announced_in", "announced_by",
+};
+
+static machine_cell cell_string(const char *s) { return (machine_cell){ s ? CELL_STRING : CELL_NONE, s, 0, 0 }; }
+static machine_cell cell_uint(uint32_t u) { return (machine_cell){ CELL_UINT, NULL, u, 0 }; }
+static machine_cell cell_frame(uint32_t f) { return f ? cell_uint(f) : (machine_cell){ CELL_NONE, NULL, 0, 0 }; }
+
+static void machine_cells(const ss_attempt_row *r, char *client, char *server, size_t size, machine_cell *c)
+{
+    const ss_announcer_info *about = ss_announcer_about(r->announced_by);
+    ss_format_addr(&r->tuple.src, client, size);
+    ss_format_addr(&r->tuple.dst, server, size);
+    c[MC_VERDICT] = cell_string(ss_attempt_class_verdict(ss_attempt_row_class(r)));
+    c[MC_CLIENT_ADDR] = cell_string(client);
+    c[MC_CLIENT_PORT] = cell_uint(r->tuple.sport);
+    c[MC_SERVER_ADDR] = cell_string(server);
+    c[MC_SERVER_PORT] = cell_uint(r->tuple.dport);
+    c[MC_SYNS] = cell_uint(r->syn_count);
+    c[MC_FIRST_SYN_S] = (machine_cell){ CELL_SECONDS, NULL, 0, r->first_syn_s };
+    c[MC_TO_OUTCOME_S] = r->to_outcome_s >= 0 ? (machine_cell){ CELL_SECONDS, NULL, 0, r->to_outcome_s }
+                                              : (machine_cell){ CELL_NONE, NULL, 0, 0 };
+    c[MC_SCHEDULE] = cell_string(r->schedule == SS_SCHEDULE_NONE ? NULL : ss_schedule_name(r->schedule));
+    c[MC_OUTCOME] = cell_string(ss_attempt_row_outcome(r));
+    bool answered = r->outcome == SS_OUTCOME_ANSWERED;
+    c[MC_ANSWER] = cell_string(answered ? ss_attempt_row_answer(r) : NULL);
+    c[MC_OUTCOME_FRAME] = cell_frame(r->outcome_frame);
+    c[MC_FIRST_SYN_FRAME] = cell_uint(r->first_frame);
+    c[MC_ANNOUNCED_IN] = cell_frame(r->announced_in);
+    c[MC_ANNOUNCED_BY] = cell_string(about ? about->name : NULL);
+}
+
+/* A CSV field: quoted only when it must be (none of synsight's words need it). */
+static void csv_string(GString *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        g_string_append(out, s);
+        return;
+    }
+    g_string_append_c(out, '"');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            g_string_append_c(out, '"');
+        g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void json_string(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            g_string_append_printf(out, "\\u%04x", *p);
+        else
+            g_string_append_c(out, (char)*p);
+    }
+    g_string_append_c(out, '"');
+}
+
+void ss_attempt_table_format_machine(const ss_attempt_table *t, ss_table_form form, GString *out)
+{
+    char client[64], server[64];
+    machine_cell cells[MC_COUNT];
+    if (form == SS_FORM_CSV) {
+        for (int c = 0; c < MC_COUNT; c++)
+            g_string_append_printf(out, "%s%s", c ? "," : "", machine_names[c]);
+        g_string_append(out, "\r\n");
+    }
+    GPtrArray *sorted = ss_attempt_table_sorted(t);
+    for (guint i = 0; i < sorted->len; i++) {
+        machine_cells(g_ptr_array_index(sorted, i), client, server, sizeof client, cells);
+        if (form == SS_FORM_JSON)
+            g_string_append_c(out, '{');
+        for (int c = 0; c < MC_COUNT; c++) {
+            if (c)
+                g_string_append_c(out, ',');
+            if (form == SS_FORM_JSON) {
+                json_string(out, machine_names[c]);
+                g_string_append_c(out, ':');
+            }
+            switch (cells[c].kind) {
+            case CELL_STRING:
+                if (form == SS_FORM_JSON)
+                    json_string(out, cells[c].s);
+                else
+                    csv_string(out, cells[c].s);
+                break;
+            case CELL_UINT:
+                g_string_append_printf(out, "%u", cells[c].u);
+                break;
+            case CELL_SECONDS: {
+                char num[G_ASCII_DTOSTR_BUF_SIZE];      /* a point, whatever the locale */
+                g_string_append(out, g_ascii_formatd(num, sizeof num, "%.6f", cells[c].seconds));
+                break;
+            }
+            case CELL_NONE:
+                if (form == SS_FORM_JSON)
+                    g_string_append(out, "null");
+                break;
+            }
+        }
+        g_string_append(out, form == SS_FORM_JSON ? "}\n" : "\r\n");
+    }
+    g_ptr_array_unref(sorted);
+}

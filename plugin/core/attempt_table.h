@@ -131,4 +131,19 @@ guint ss_attempt_table_size(const ss_attempt_table *t);
 /* The table as text, for tshark -z synsight,attempts. filter may be NULL. */
 void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GString *out);
 
+/* The forms for scripts: one attempt per line, in table order, with the
+ * columns verdict, client_addr, client_port, server_addr, server_port, syns,
+ * first_syn_s, to_outcome_s, schedule, outcome, answer, outcome_frame,
+ * first_syn_frame, announced_in, announced_by (CSV: a header line first). */
+typedef enum ss_table_form {
+    SS_FORM_TEXT = 0,
+    SS_FORM_CSV,                /* RFC 4180: a header line, then one row per attempt; empty: none */
+    SS_FORM_JSON,               /* JSON lines: one object per attempt; numbers as numbers, null: none */
+} ss_table_form;
+
+/* "csv", "json" -> the form; SS_FORM_TEXT for anything else. */
+ss_table_form ss_table_form_named(const char *name);
+
+void ss_attempt_table_format_machine(const ss_attempt_table *t, ss_table_form form, GString *out);
+
 #endif

@@ -70,6 +70,7 @@ static void model_update(ss_attempt_table *model, packet_info *pinfo, const ss_t
 typedef struct attempts_cli {
     ss_attempt_table *model;
     char *filter;
+    ss_table_form form;
 } attempts_cli;
 
 static void attempts_cli_reset(void *data) { ss_attempt_table_reset(((attempts_cli *)data)->model); }
@@ -89,7 +90,10 @@ static void attempts_cli_draw(void *data)
      * decides whether an attempt still open was unanswered or too young */
     ss_attempt_table_settle(cli->model, facts_of_capture().end_ns);
     GString *text = g_string_new(NULL);
-    ss_attempt_table_format(cli->model, cli->filter, text);
+    if (cli->form == SS_FORM_TEXT)
+        ss_attempt_table_format(cli->model, cli->filter, text);
+    else
+        ss_attempt_table_format_machine(cli->model, cli->form, text);
     fputs(text->str, stdout);
     g_string_free(text, TRUE);
 }
@@ -102,20 +106,39 @@ static void attempts_cli_finish(void *data)
     g_free(cli);
 }
 
+/* "csv" or "json" at the start of rest, alone or before ",filter": the
+ * form, with *rest moved past it. */
+static ss_table_form take_form(const char **rest)
+{
+    static const char *const names[] = { "csv", "json" };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        size_t len = strlen(names[i]);
+        if (strncmp(*rest, names[i], len) == 0 && ((*rest)[len] == '\0' || (*rest)[len] == ',')) {
+            *rest += (*rest)[len] ? len + 1 : len;
+            return ss_table_form_named(names[i]);
+        }
+    }
+    return SS_FORM_TEXT;
+}
+
 static ss_stat_init_result attempts_cli_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
+    ss_table_form form = SS_FORM_TEXT;
     if (strncmp(opt_arg, ATTEMPTS_CLI ",", strlen(ATTEMPTS_CLI ",")) == 0) {
         filter = opt_arg + strlen(ATTEMPTS_CLI ",");
+        form = take_form(&filter);
     } else if (strcmp(opt_arg, ATTEMPTS_CLI) != 0) {
         /* tshark matches -z arguments by prefix */
-        fprintf(stderr, "tshark: invalid -z argument \"%s\"; use -z " ATTEMPTS_CLI "[,filter]\n", opt_arg);
+        fprintf(stderr, "tshark: invalid -z argument \"%s\"; use -z " ATTEMPTS_CLI "[,csv|,json][,filter]\n",
+                opt_arg);
         SS_STAT_INIT_FAILED;
     }
     attempts_cli *cli = g_new0(attempts_cli, 1);
     cli->model = ss_attempt_table_new();
-    cli->filter = g_strdup(filter);
-    GString *err = register_tap_listener("synsight", cli, filter, TL_REQUIRES_NOTHING, attempts_cli_reset,
+    cli->filter = g_strdup(filter && *filter ? filter : NULL);
+    cli->form = form;
+    GString *err = register_tap_listener("synsight", cli, cli->filter, TL_REQUIRES_NOTHING, attempts_cli_reset,
                                          attempts_cli_packet, attempts_cli_draw, attempts_cli_finish);
     if (err) {
         /* Reached only from the command line, as tshark's own -z tables do. */

@@ -1,5 +1,8 @@
 """The connection-attempts table (-z synsight,attempts) and its GUI forms."""
+import csv
 import difflib
+import io
+import json
 import re
 import subprocess
 import sys
@@ -102,7 +105,59 @@ def check_table(ts, name):
     assert summary == dict(counted), (name, summary, dict(counted))
     failures = [v[2] + v[3] for v in (summary[d["Destination"]] for d in dests)]
     assert failures == sorted(failures, reverse=True), (name, "destinations with failures not first")
-    print(f"{name}: {len(rows)} attempts and {len(dests)} destinations agree with Wireshark's TCP fields")
+    check_machine_forms(ts, name, rows)
+    print(f"{name}: {len(rows)} attempts and {len(dests)} destinations agree with Wireshark's TCP fields;"
+          " the CSV and JSON forms hold the same rows")
+
+
+MACHINE_COLUMNS = ["verdict", "client_addr", "client_port", "server_addr", "server_port", "syns", "first_syn_s",
+                   "to_outcome_s", "schedule", "outcome", "answer", "outcome_frame", "first_syn_frame",
+                   "announced_in", "announced_by"]
+INTEGER_COLUMNS = {"client_port", "server_port", "syns", "outcome_frame", "first_syn_frame", "announced_in"}
+SECONDS_COLUMNS = {"first_syn_s", "to_outcome_s"}
+
+
+def text_row_as_machine(r):
+    """A text-table row in the machine forms' columns, as strings ("" for "-")."""
+    def split(endpoint_text):
+        addr, port = endpoint_text.rsplit(":", 1)
+        return addr.strip("[]"), port
+    client, server = split(r["Client"]), split(r["Server"])
+    none = lambda v: "" if v == "-" else v
+    return {"verdict": r["Verdict"], "client_addr": client[0], "client_port": client[1], "server_addr": server[0],
+            "server_port": server[1], "syns": r["SYNs"], "first_syn_s": r["First SYN (s)"],
+            "to_outcome_s": none(r["To outcome (s)"]), "schedule": none(r["Schedule"]), "outcome": r["Outcome"],
+            "answer": none(r["Answer"]), "outcome_frame": none(r["Outcome frame"]),
+            "first_syn_frame": r["First SYN frame"], "announced_in": none(r["Announced in"]),
+            "announced_by": none(r["Announced by"])}
+
+
+def check_machine_forms(ts, name, rows):
+    """-z synsight,attempts,csv and ,json hold the text table's rows, in its
+    order, with stable column names; JSON keeps numbers as numbers."""
+    want = [text_row_as_machine(r) for r in rows]
+    text = attempts_table(ts, name, "final", ",csv")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    assert table[0] == MACHINE_COLUMNS, (name, table[0])
+    assert [dict(zip(table[0], line)) for line in table[1:]] == want, (name, "CSV rows differ from the text table")
+    lines = attempts_table(ts, name, "final", ",json").splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert len(objects) == len(want), (name, len(objects), len(want))
+    for obj, w in zip(objects, want):
+        assert list(obj) == MACHINE_COLUMNS, (name, list(obj))
+        for k, v in obj.items():
+            if w[k] == "":
+                assert v is None, (name, k, obj)
+            elif k in INTEGER_COLUMNS:
+                assert type(v) is int and v == int(w[k]), (name, k, obj)
+            elif k in SECONDS_COLUMNS:
+                assert type(v) is float and abs(v - float(w[k])) < 5e-7, (name, k, obj)
+            else:
+                assert v == w[k], (name, k, obj)
+    # a filter after the form, as after the plain table
+    filtered = attempts_table(ts, name, "final", ",json,tcp.flags.syn==1 && tcp.flags.ack==0")
+    assert filtered.splitlines() == lines, (name, "the SYN filter keeps every attempt")
+    return len(want)
 
 
 def check_table_options(ts):
