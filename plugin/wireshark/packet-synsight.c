@@ -27,6 +27,9 @@ static dissector_handle_t synsight_handle;
 /* All cross-frame state; created by the init routine and freed by the
  * cleanup routine, so that every (re)load of a file starts afresh. */
 static ss_analysis *analysis;
+/* Whether the fields of announcing messages are primed: from the first frame
+ * of FTP or DCE/RPC on (reader.c). Reset by the init routine. */
+static bool announcing_primed;
 
 /* As Wireshark's transum does: a disabled synsight asks for no fields, so
  * that it costs nothing in any frame. */
@@ -35,8 +38,24 @@ static ss_capture_facts capture_facts(void) { return ss_analysis_facts(analysis)
 static void synsight_init(void)
 {
     analysis = ss_analysis_new();
+    announcing_primed = false;
     if (proto_is_protocol_enabled(find_protocol_by_id(proto_synsight)))
-        set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids());
+        set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids(false));
+}
+
+/* The first frame of a protocol that may announce endpoints asks for the
+ * announcing fields from the next frame on. Until then no frame pays for
+ * them; that first frame is a greeting (FTP's 220) or a Bind, unless the
+ * capture starts in the middle of the conversation. */
+static bool announcing_fields_ready(packet_info *pinfo)
+{
+    if (announcing_primed)
+        return true;
+    if (ss_reader_frame_may_announce(pinfo)) {
+        set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids(true));
+        announcing_primed = true;
+    }
+    return false;
 }
 
 static void synsight_cleanup(void)
@@ -91,7 +110,8 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         ss_announced announced[SS_ANNOUNCED_PER_FRAME];
         if (!analysis)
             return 0;
-        if (!ss_read_segment(tree, pinfo, &seg, announced, SS_ANNOUNCED_PER_FRAME))
+        uint32_t room = announcing_fields_ready(pinfo) ? SS_ANNOUNCED_PER_FRAME : 0;
+        if (!ss_read_segment(tree, pinfo, &seg, announced, room))
             seg.kind = SS_SEG_NONE;     /* still counted: the capture's make-up matters */
         if (!ss_analysis_feed(analysis, &seg, &now))
             return 0;

@@ -114,14 +114,15 @@ static void want(GArray *wanted, int id)
     g_array_append_val(wanted, id);
 }
 
-GArray *ss_reader_wanted_hfids(void)
+GArray *ss_reader_wanted_hfids(bool with_announcing)
 {
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     for (int i = 0; i < LAYER_COUNT; i++)
         want(wanted, layer_hf[i]);
-    /* primed so that they exist in every tree; they occur only in frames of
-     * their protocols */
-    for (size_t i = 0; i < ANNOUNCING_ROWS; i++) {
+    /* Every primed field costs Wireshark work in every frame (about 30
+     * instructions each, 14 fields here): the announcing fields are asked
+     * for only once the capture has shown one of their protocols. */
+    for (size_t i = 0; with_announcing && i < ANNOUNCING_ROWS; i++) {
         const announcing_ids *id = &announcing_id[i];
         if (id->protocol <= 0 || id->port <= 0)
             continue;
@@ -247,13 +248,33 @@ static bool read_icmp(field_info *icmp_fi, bool v6, ss_segment *seg)
 
 /* --- announced endpoints ------------------------------------------------ */
 
-static bool frame_has_layer(const packet_info *pinfo, int proto)
+/* Whether proto is one of the layers above the frame's last TCP layer: the
+ * list is walked back from its tail, so a frame with nothing above TCP costs
+ * one look. */
+static bool layer_above_tcp(const packet_info *pinfo, int proto)
 {
     if (proto <= 0 || !pinfo->layers)
         return false;
-    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f))
-        if (GPOINTER_TO_INT(wmem_list_frame_data(f)) == proto)
+    for (wmem_list_frame_t *f = wmem_list_tail(pinfo->layers); f; f = wmem_list_frame_prev(f)) {
+        int layer = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        if (layer == proto)
             return true;
+        if (layer == layer_hf[LAYER_TCP])
+            return false;
+    }
+    return false;
+}
+
+bool ss_reader_frame_may_announce(const packet_info *pinfo)
+{
+    int checked = 0;
+    for (size_t r = 0; r < ANNOUNCING_ROWS; r++) {
+        if (announcing_id[r].protocol == checked)
+            continue;
+        checked = announcing_id[r].protocol;
+        if (layer_above_tcp(pinfo, checked))
+            return true;
+    }
     return false;
 }
 
@@ -351,7 +372,7 @@ static uint32_t read_announced(proto_tree *tree, packet_info *pinfo, ss_announce
         const announcing_ids *id = &announcing_id[r];
         if (id->protocol != checked_proto) {
             checked_proto = id->protocol;
-            has_proto = frame_has_layer(pinfo, id->protocol);
+            has_proto = layer_above_tcp(pinfo, id->protocol);
         }
         if (!has_proto)
             continue;
@@ -394,7 +415,7 @@ bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_a
         if (!read_transport(pinfo, tcp->pdata[0], false, seg))
             return false;
         seg->announced = room;
-        seg->announced_count = read_announced(tree, pinfo, room, room_len);
+        seg->announced_count = room_len ? read_announced(tree, pinfo, room, room_len) : 0;
         return true;
     }
     GPtrArray *udp = items_of(tree, LAYER_UDP);
