@@ -47,15 +47,12 @@ static void synsight_init(void)
  * announcing fields from the next frame on. Until then no frame pays for
  * them; that first frame is a greeting (FTP's 220) or a Bind, unless the
  * capture starts in the middle of the conversation. */
-static bool announcing_fields_ready(packet_info *pinfo)
+static void prime_announcing_fields_if_seen(packet_info *pinfo, const ss_segment *seg)
 {
-    if (announcing_primed)
-        return true;
-    if (ss_reader_frame_may_announce(pinfo)) {
-        set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids(true));
-        announcing_primed = true;
-    }
-    return false;
+    if (announcing_primed || !ss_reader_frame_may_announce(pinfo, seg))
+        return;
+    set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids(true));
+    announcing_primed = true;
 }
 
 static void synsight_cleanup(void)
@@ -110,9 +107,10 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         ss_announced announced[SS_ANNOUNCED_PER_FRAME];
         if (!analysis)
             return 0;
-        uint32_t room = announcing_fields_ready(pinfo) ? SS_ANNOUNCED_PER_FRAME : 0;
+        uint32_t room = announcing_primed ? SS_ANNOUNCED_PER_FRAME : 0;
         if (!ss_read_segment(tree, pinfo, &seg, announced, room))
             seg.kind = SS_SEG_NONE;     /* still counted: the capture's make-up matters */
+        prime_announcing_fields_if_seen(pinfo, &seg);
         if (!ss_analysis_feed(analysis, &seg, &now))
             return 0;
         store(pinfo, &now);

@@ -66,6 +66,7 @@ static const announcing_fields announcing[] = {
     { SS_ANNOUNCER_FTP_EPRT, "ftp", "ftp.eprt.port", "ftp.eprt.ip", "ftp.eprt.ipv6", NULL, NULL, 0 },
 };
 #define ANNOUNCING_ROWS G_N_ELEMENTS(announcing)
+G_STATIC_ASSERT(ANNOUNCING_ROWS <= 32);   /* a bit per row in announcing_layers() */
 
 /* The same fields, resolved at handoff. */
 typedef struct announcing_ids {
@@ -248,34 +249,30 @@ static bool read_icmp(field_info *icmp_fi, bool v6, ss_segment *seg)
 
 /* --- announced endpoints ------------------------------------------------ */
 
-/* Whether proto is one of the layers above the frame's last TCP layer: the
- * list is walked back from its tail, so a frame with nothing above TCP costs
- * one look. */
-static bool layer_above_tcp(const packet_info *pinfo, int proto)
+/* The announcing protocols among the layers above the frame's last TCP
+ * layer, as a bit per row of announcing[]: the list is walked back from its
+ * tail (where the post-dissectors are) and stops at TCP, so a frame with
+ * nothing above TCP costs a look or two. */
+static uint32_t announcing_layers(const packet_info *pinfo)
 {
-    if (proto <= 0 || !pinfo->layers)
-        return false;
+    uint32_t rows = 0;
+    if (!pinfo->layers)
+        return 0;
     for (wmem_list_frame_t *f = wmem_list_tail(pinfo->layers); f; f = wmem_list_frame_prev(f)) {
         int layer = GPOINTER_TO_INT(wmem_list_frame_data(f));
-        if (layer == proto)
-            return true;
         if (layer == layer_hf[LAYER_TCP])
-            return false;
+            break;
+        for (size_t r = 0; r < ANNOUNCING_ROWS; r++)
+            if (announcing_id[r].protocol == layer)
+                rows |= UINT32_C(1) << r;
     }
-    return false;
+    return rows;
 }
 
-bool ss_reader_frame_may_announce(const packet_info *pinfo)
+bool ss_reader_frame_may_announce(const packet_info *pinfo, const ss_segment *seg)
 {
-    int checked = 0;
-    for (size_t r = 0; r < ANNOUNCING_ROWS; r++) {
-        if (announcing_id[r].protocol == checked)
-            continue;
-        checked = announcing_id[r].protocol;
-        if (layer_above_tcp(pinfo, checked))
-            return true;
-    }
-    return false;
+    /* every announcing message is TCP payload */
+    return seg->kind == SS_SEG_TCP && seg->payload_len > 0 && announcing_layers(pinfo) != 0;
 }
 
 static GPtrArray *field_items(proto_tree *tree, int id)
@@ -365,16 +362,11 @@ static void group_bounds(GPtrArray *groups, const field_info *port, int *start, 
 static uint32_t read_announced(proto_tree *tree, packet_info *pinfo, ss_announced *room, uint32_t room_len)
 {
     uint32_t n = 0;
-    int checked_proto = 0;
-    bool has_proto = false;
-    for (size_t r = 0; r < ANNOUNCING_ROWS; r++) {
+    uint32_t rows = announcing_layers(pinfo);
+    for (size_t r = 0; rows && r < ANNOUNCING_ROWS; r++) {
         const announcing_fields *f = &announcing[r];
         const announcing_ids *id = &announcing_id[r];
-        if (id->protocol != checked_proto) {
-            checked_proto = id->protocol;
-            has_proto = layer_above_tcp(pinfo, id->protocol);
-        }
-        if (!has_proto)
+        if (!(rows & (UINT32_C(1) << r)))
             continue;
         GPtrArray *ports = field_items(tree, id->port);
         if (!ports || !kind_matches(tree, f, id))
@@ -415,7 +407,7 @@ bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_a
         if (!read_transport(pinfo, tcp->pdata[0], false, seg))
             return false;
         seg->announced = room;
-        seg->announced_count = room_len ? read_announced(tree, pinfo, room, room_len) : 0;
+        seg->announced_count = room_len && seg->payload_len ? read_announced(tree, pinfo, room, room_len) : 0;
         return true;
     }
     GPtrArray *udp = items_of(tree, LAYER_UDP);

@@ -17,9 +17,9 @@ void ss_reader_resolve(void);
  * of the messages that announce endpoints: a new array each call. */
 GArray *ss_reader_wanted_hfids(bool with_announcing);
 
-/* Whether the frame holds a protocol whose messages may announce endpoints
- * (FTP, DCE/RPC) above its TCP layer. */
-bool ss_reader_frame_may_announce(const packet_info *pinfo);
+/* Whether the frame, read into seg, carries TCP payload of a protocol whose
+ * messages may announce endpoints (FTP, DCE/RPC). */
+bool ss_reader_frame_may_announce(const packet_info *pinfo, const ss_segment *seg);
 
 /* Fills seg from the frame's TCP segment or ICMP error; false when the
  * frame holds neither (seg->frame and seg->time_ns are set regardless).
