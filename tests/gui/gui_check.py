@@ -29,6 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 from harness import CAPTURES, NOBODY, ROOT, as_test_user, plugin_arguments  # noqa: E402
+from check_profile import install_profile  # noqa: E402
 # Wireshark's default colours for a valid display filter, set explicitly.
 VALID_RGB, INVALID_RGB = "afffaf", "ffafaf"
 # docs/synsight.colorfilters: "SYN never answered" (45232,0,0 in 16 bits)
@@ -345,6 +346,24 @@ def main():
                                                os.path.join(out, "ftp-data-blocked.png"))
         assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
         quit_cleanly(gui, proc, wid, "ftp data connection")
+
+        # 3e. The synsight configuration profile, installed as cmake --install
+        # does: its columns, its filter buttons, its coloring rules (synsight's
+        # on top of Wireshark's own: SYN/ACKs get Wireshark's grey).
+        install_profile(gui.home)
+        if os.geteuid() == 0:
+            for d, _, files in os.walk(os.path.join(gui.home, ".config")):
+                for path in [d] + [os.path.join(d, f) for f in files]:
+                    os.chown(path, NOBODY, NOBODY)
+        name = "parallel-one-port-dropped"
+        proc = wireshark(gui, "-C", "synsight", "-r", gui.capture(name))
+        wid = gui.window(name)
+        gui.focus(wid)
+        time.sleep(2)
+        shot = gui.shot(wid, os.path.join(out, "profile.png"))
+        assert gui.count_colour(shot, "B00000") > 2000, "the profile's 'SYN never answered' rule colors nothing"
+        assert gui.count_colour(shot, "A0A0A0") > 2000, "Wireshark's own rules are not in the profile's coloring rules"
+        quit_cleanly(gui, proc, wid, "profile")
 
         # 4. Expert Information, and 5. the connection-attempts table.
         for name, zarg, title, png in (

@@ -27,6 +27,7 @@ from check_annotate import check_annotate
 from check_coloring import check_coloring
 from check_golden import check_expert_tap, check_golden, check_info, info_tags, render_info
 from check_oracle import check_derived, check_oracle, check_window_soundness
+from check_profile import check_profile
 from check_report import check_report
 from check_table import attempts_table, check_table, check_table_options
 from harness import EXPECTED, Tshark, plugin_arguments, prove_loaded
@@ -74,6 +75,7 @@ CHECKS = {
     "table-options": check_table_options,
     "annotate": check_annotate,
     "report": check_report,
+    "profile": check_profile,
     "coloring": check_coloring,
     "update": update,
 }
