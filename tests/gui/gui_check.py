@@ -359,6 +359,9 @@ def main():
         proc = wireshark(gui, "-C", "synsight", "-r", gui.capture(name))
         wid = gui.window(name)
         gui.focus(wid)
+        gui.keys("ctrl+slash")
+        gui.type("tcp.flags.syn == 1")
+        gui.keys("Return")
         time.sleep(2)
         shot = gui.shot(wid, os.path.join(out, "profile.png"))
         assert gui.count_colour(shot, "B00000") > 2000, "the profile's 'SYN never answered' rule colors nothing"

@@ -56,7 +56,8 @@ def readme_filters():
 
 def check_profile(ts):
     dest = install_profile(ts.dir)
-    assert sorted(os.listdir(dest)) == ["colorfilters", "dfilter_buttons", "io_graphs", "preferences"], os.listdir(dest)
+    assert sorted(os.listdir(dest)) == ["colorfilters", "dfilter_buttons", "io_graphs", "preferences", "recent"], \
+        os.listdir(dest)
     cap = ts.capture("parallel-one-port-dropped")
 
     def compiles(expr, what):
@@ -91,6 +92,11 @@ def check_profile(ts):
     assert columns == ["synsight.attempt", "synsight.syn.retry", "synsight.syn.gap", "synsight.outcome",
                        "synsight.summary"], columns
     assert set(columns) <= fields, set(columns) - fields
+    # the column widths (recent) name exactly the profile's columns
+    with open(os.path.join(dest, "recent")) as f:
+        widths = re.findall(r'"(%[^"]+)", \d+', f.read())
+    formats = re.findall(r'"(%[^"]+)"', prefs.split("gui.column.format:", 1)[1].splitlines()[0])
+    assert widths == formats, (widths, formats)
 
     # tshark reads the profile: its one-line output has the profile's columns
     p = subprocess.run(ts.command(["tshark", "-C", "synsight", "-2", "-r", cap, "-Y", "frame.number == 37 || "
