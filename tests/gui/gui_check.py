@@ -211,6 +211,19 @@ def filtered_packet_list(gui, cap, png):
     return proc, wid, gui.shot(wid, png)
 
 
+def open_filtered(gui, name, display_filter, *args):
+    """Opens the bundled capture name (with Wireshark's args) and applies
+    display_filter once the file is read: (process, window)."""
+    proc = wireshark(gui, *args, "-r", gui.capture(name))
+    wid = gui.window(name)
+    gui.focus(wid)
+    gui.keys("ctrl+slash")
+    gui.type(display_filter)
+    gui.keys("Return")
+    time.sleep(2)
+    return proc, wid
+
+
 def wireshark(gui, *args):
     prefs = ["-o", f"gui.color_filter_bg.valid:{VALID_RGB}", "-o", f"gui.color_filter_bg.invalid:{INVALID_RGB}",
              "-o", "gui.update.enabled:FALSE"]
@@ -311,14 +324,7 @@ def main():
         assert abs((height - without) - 2 * item) <= 6, ("Statistics menu: synsight's tables missing", height, without)
 
         # 3b. A window misread in a capture that missed the handshake.
-        name = "window-upload-large-shift"
-        proc = wireshark(gui, "-r", gui.capture(name))
-        wid = gui.window(name)
-        gui.focus(wid)
-        gui.keys("ctrl+slash")
-        gui.type("synsight.window.overrun")
-        gui.keys("Return")
-        time.sleep(2)
+        proc, wid = open_filtered(gui, "window-upload-large-shift", "synsight.window.overrun")
         details_shot(gui, wid, "8", os.path.join(out, "window-misread.png"))
         quit_cleanly(gui, proc, wid, "window misread")
 
@@ -332,14 +338,7 @@ def main():
         # 3d. Announced ports: the dynamic RPC port's unanswered attempt names
         # the endpoint mapper's response, and the FTP data connections are
         # listed with their finding.
-        name = "rpc-dynamic-port-dropped"
-        proc = wireshark(gui, "-r", gui.capture(name))
-        wid = gui.window(name)
-        gui.focus(wid)
-        gui.keys("ctrl+slash")
-        gui.type("synsight.announced_by == \"dcerpc-epm\"")
-        gui.keys("Return")
-        time.sleep(2)
+        proc, wid = open_filtered(gui, "rpc-dynamic-port-dropped", "synsight.announced_by == \"dcerpc-epm\"")
         details_shot(gui, wid, "15", os.path.join(out, "announced-port.png"))
         quit_cleanly(gui, proc, wid, "announced port")
         proc, wid, shot = filtered_packet_list(gui, gui.capture("ftp-passive-dropped"),
@@ -355,14 +354,7 @@ def main():
             for d, _, files in os.walk(os.path.join(gui.home, ".config")):
                 for path in [d] + [os.path.join(d, f) for f in files]:
                     os.chown(path, NOBODY, NOBODY)
-        name = "parallel-one-port-dropped"
-        proc = wireshark(gui, "-C", "synsight", "-r", gui.capture(name))
-        wid = gui.window(name)
-        gui.focus(wid)
-        gui.keys("ctrl+slash")
-        gui.type("tcp.flags.syn == 1")
-        gui.keys("Return")
-        time.sleep(2)
+        proc, wid = open_filtered(gui, "parallel-one-port-dropped", "tcp.flags.syn == 1", "-C", "synsight")
         shot = gui.shot(wid, os.path.join(out, "profile.png"))
         assert gui.count_colour(shot, "B00000") > 2000, "the profile's 'SYN never answered' rule colors nothing"
         assert gui.count_colour(shot, "A0A0A0") > 2000, "Wireshark's own rules are not in the profile's coloring rules"

@@ -47,17 +47,7 @@ def check_annotate(ts):
         f.write('#!/bin/sh\nexec env -u LD_PRELOAD editcap "$@"\n')
     os.chmod(plain_editcap, 0o755)
 
-    # A sanitizer build needs its runtime preloaded into tshark, not into
-    # python: synsight-annotate gets a tshark wrapper (leaks are the other
-    # tests' business; memory errors still abort).
-    preload = ts.env.get("LD_PRELOAD")
-    annotate_tshark = "tshark"
-    if preload:
-        annotate_tshark = os.path.join(ts.dir, "tshark-preloaded")
-        with open(annotate_tshark, "w") as f:
-            f.write(f'#!/bin/sh\nexec env LD_PRELOAD="{preload}" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 '
-                    f'UBSAN_OPTIONS=halt_on_error=1 tshark "$@"\n')
-        os.chmod(annotate_tshark, 0o755)
+    annotate_tshark = ts.tshark_for_scripts()
 
     annotate_script = ts.readable(ANNOTATE, 0o755)
 

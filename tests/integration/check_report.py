@@ -42,15 +42,7 @@ def check_report(ts, *names):
         for x in files:
             os.chmod(os.path.join(d, x), 0o644)
     script = ts.readable(REPORT, 0o755)
-    # a sanitizer build: tshark gets its runtime through a wrapper
-    tshark = "tshark"
-    preload = ts.env.get("LD_PRELOAD")
-    if preload:
-        tshark = os.path.join(ts.dir, "tshark-report")
-        with open(tshark, "w") as f:
-            f.write(f'#!/bin/sh\nexec env LD_PRELOAD="{preload}" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 '
-                    f'UBSAN_OPTIONS=halt_on_error=1 tshark "$@"\n')
-        os.chmod(tshark, 0o755)
+    tshark = ts.tshark_for_scripts()
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
     def report(*args, **kw):

@@ -146,6 +146,22 @@ class Tshark:
             return f"killed by signal ({p.returncode}): {p.stderr[-2000:]}"
         return None
 
+    def tshark_for_scripts(self):
+        """The tshark a script under test (synsight-annotate, -report) runs:
+        plain tshark, or for a sanitizer build a wrapper that preloads its
+        runtime into tshark only, not into python (leaks are the other
+        tests' business; memory errors still abort)."""
+        preload = self.env.get("LD_PRELOAD")
+        if not preload:
+            return "tshark"
+        wrapper = os.path.join(self.dir, "tshark-preloaded")
+        if not os.path.exists(wrapper):
+            with open(wrapper, "w") as f:
+                f.write(f'#!/bin/sh\nexec env LD_PRELOAD="{preload}" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 '
+                        f'UBSAN_OPTIONS=halt_on_error=1 tshark "$@"\n')
+            os.chmod(wrapper, 0o755)
+        return wrapper
+
     def close(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -65,4 +65,12 @@ static inline ss_segment test_icmp(uint32_t frame, bool v6, uint8_t code, uint8_
     return s;
 }
 
+/* Runs test with a fresh analysis in the test file's own `an`. */
+#define RUN_WITH_ANALYSIS(test)    \
+    do {                           \
+        an = ss_analysis_new();    \
+        RUN(test);                 \
+        ss_analysis_free(an);      \
+    } while (0)
+
 #endif

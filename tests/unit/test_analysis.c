@@ -11,13 +11,6 @@
 static ss_analysis *an;
 static ss_frame_result res;
 
-#define RUN_WITH_ANALYSIS(test)    \
-    do {                           \
-        an = ss_analysis_new();    \
-        RUN(test);                 \
-        ss_analysis_free(an);      \
-    } while (0)
-
 static bool feed(ss_segment s) { return ss_analysis_feed(an, &s, &res); }
 
 static void test_which_frames_have_findings(void)

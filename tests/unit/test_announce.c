@@ -15,13 +15,6 @@
 static ss_analysis *an;
 static ss_frame_result res;
 
-#define RUN_WITH_ANALYSIS(test)    \
-    do {                           \
-        an = ss_analysis_new();    \
-        RUN(test);                 \
-        ss_analysis_free(an);      \
-    } while (0)
-
 static void feed(ss_segment s) { ss_analysis_feed(an, &s, &res); }
 
 static ss_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
