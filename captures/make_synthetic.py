@@ -6,6 +6,9 @@ malformed packets, and extreme reuse. Deterministic; no root needed.
 
 synthetic-hostile.pcap       one frame per hostile case (see CASES below)
 synthetic-tuple-reuse.pcap   one 4-tuple reused by 2000 attempts with new ISNs
+synthetic-syn-flood.pcap     a SYN flood: 1,500 one-SYN attempts to 10.9.0.2:80 from 1,200
+                             sources (300 of them twice, from another port), 1 ms apart,
+                             5 to 10.9.0.2:443, and a last frame 3 s later
 """
 import os
 import struct
@@ -94,10 +97,25 @@ def tuple_reuse(path, count=2000):
     p.close()
 
 
+def syn_flood(path):
+    p = Pcap(path)
+    p.t -= 0.001
+    for i in range(1500):
+        n = i % 1200                                     # sources 0..1199, the first 300 twice
+        src = (10, 8, n // 250, 1 + n % 250)
+        p.add(eth(ipv4(src, B, 6, tcp(20000 + i, 80, 0x10000000 + i * 7919, 0, SYN))), dt=0.001)
+    for i in range(5):
+        p.add(eth(ipv4((10, 7, 0, 1 + i), B, 6, tcp(30000 + i, 443, 0x20000000 + i, 0, SYN))), dt=0.001)
+    # an unrelated datagram 3 s later: the capture went on, so the lone SYNs are not too recent to tell
+    p.add(eth(ipv4(A, C, 17, struct.pack("!HHHH", 5353, 5353, 8, 0))), dt=3.0)
+    p.close()
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     hostile(os.path.join(out, "synthetic-hostile.pcap"))
     tuple_reuse(os.path.join(out, "synthetic-tuple-reuse.pcap"))
+    syn_flood(os.path.join(out, "synthetic-syn-flood.pcap"))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ struct ss_analysis {
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
+    /* the flood summaries, for the capture as fed so far */
+    GPtrArray  *floods;
+    GHashTable *flood_at;       /* first lone SYN frame -> ss_flood* */
+    uint32_t floods_min_sources;
+    uint32_t floods_frames;     /* frames fed when they were computed */
 };
 
 ss_analysis *ss_analysis_new(void)
@@ -35,6 +40,10 @@ void ss_analysis_free(ss_analysis *an)
     ss_refusals_free(an->refusals);
     ss_windows_free(an->windows);
     ss_announcements_free(an->announcements);
+    if (an->floods) {
+        g_hash_table_destroy(an->flood_at);
+        g_ptr_array_unref(an->floods);
+    }
     g_free(an);
 }
 
@@ -74,4 +83,25 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
     f.end_ns = an ? an->end_ns : 0;
     f.one_direction = an && ss_windows_one_direction_only(an->windows);
     return f;
+}
+
+const ss_flood *ss_analysis_flood_at(ss_analysis *an, uint32_t frame, uint32_t min_sources)
+{
+    if (!an || min_sources == 0)
+        return NULL;
+    if (!an->floods || an->floods_min_sources != min_sources || an->floods_frames != an->frames) {
+        if (an->floods) {
+            g_hash_table_destroy(an->flood_at);
+            g_ptr_array_unref(an->floods);
+        }
+        an->floods = ss_attempts_floods(an->attempts, an->end_ns, min_sources);
+        an->flood_at = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (guint i = 0; i < an->floods->len; i++) {
+            ss_flood *f = g_ptr_array_index(an->floods, i);
+            g_hash_table_insert(an->flood_at, GUINT_TO_POINTER(f->first_frame), f);
+        }
+        an->floods_min_sources = min_sources;
+        an->floods_frames = an->frames;
+    }
+    return g_hash_table_lookup(an->flood_at, GUINT_TO_POINTER(frame));
 }

@@ -18,6 +18,7 @@ typedef struct ss_frame_result {
     ss_attempt_note attempt;
     ss_refusal_note refusal;
     ss_window_note window;
+    const ss_flood *flood;      /* final view, a first SYN: the flood summary it carries, or NULL */
 } ss_frame_result;
 
 /* What the capture as a whole says, for sentences in the final view. */
@@ -40,5 +41,10 @@ void ss_analysis_free(ss_analysis *an);
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out);
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an);
+
+/* Once every frame has been fed: the flood summary whose first lone SYN is
+ * frame (see ss_attempts_floods; min_sources 0: none), or NULL. Computed
+ * once per capture end and threshold. */
+const ss_flood *ss_analysis_flood_at(ss_analysis *an, uint32_t frame, uint32_t min_sources);
 
 #endif

@@ -526,3 +526,75 @@ const char *ss_evidence_name(ss_answer_evidence e)
     }
     return "-";
 }
+
+/* --- many one-SYN attempts to one destination ------------------------- */
+
+bool ss_attempt_is_lone_unanswered_syn(const ss_attempt *a, int64_t capture_end_ns)
+{
+    return a->syn_count == 1 && ss_attempt_final_outcome(a, capture_end_ns) == SS_OUTCOME_UNANSWERED;
+}
+
+typedef struct flood_sources {
+    ss_flood flood;
+    GArray  *addrs;             /* ss_addr of every lone SYN */
+} flood_sources;
+
+static void flood_sources_free(gpointer p)
+{
+    flood_sources *f = p;
+    g_array_free(f->addrs, TRUE);
+    g_free(f);
+}
+
+static gint addr_order(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(ss_addr)); }
+
+GPtrArray *ss_attempts_floods(const ss_attempts *t, int64_t capture_end_ns, uint32_t min_sources)
+{
+    GPtrArray *floods = g_ptr_array_new_with_free_func(g_free);
+    if (min_sources == 0)
+        return floods;
+    /* per destination, the sources of its lone SYNs (attempts are in order
+     * of first SYN, so each destination's first is its first) */
+    GHashTable *by_dest = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, NULL);
+    GPtrArray *dests = g_ptr_array_new_with_free_func(flood_sources_free);
+    for (guint i = 0; i < t->all->len; i++) {
+        const ss_attempt *a = g_ptr_array_index(t->all, i);
+        if (!ss_attempt_is_lone_unanswered_syn(a, capture_end_ns))
+            continue;
+        ss_tuple key;
+        memset(&key, 0, sizeof key);
+        key.dst = a->tuple.dst;
+        key.dport = a->tuple.dport;
+        flood_sources *f = g_hash_table_lookup(by_dest, &key);
+        if (!f) {
+            f = g_new0(flood_sources, 1);
+            f->flood.addr = key.dst;
+            f->flood.port = key.dport;
+            f->flood.first_ns = a->syns[0].time_ns;
+            f->flood.first_frame = a->syns[0].frame;
+            f->addrs = g_array_new(FALSE, FALSE, sizeof(ss_addr));
+            g_ptr_array_add(dests, f);
+            g_hash_table_insert(by_dest, g_memdup2(&key, sizeof key), f);
+        }
+        f->flood.attempts++;
+        if (a->syns[0].time_ns > f->flood.last_ns)
+            f->flood.last_ns = a->syns[0].time_ns;
+        g_array_append_val(f->addrs, a->tuple.src);
+    }
+    for (guint i = 0; i < dests->len; i++) {
+        flood_sources *f = g_ptr_array_index(dests, i);
+        if (f->flood.attempts < min_sources)
+            continue;           /* fewer attempts than sources required */
+        g_array_sort(f->addrs, addr_order);
+        uint32_t distinct = 0;
+        for (guint j = 0; j < f->addrs->len; j++)
+            distinct += j == 0 || memcmp(&g_array_index(f->addrs, ss_addr, j), &g_array_index(f->addrs, ss_addr, j - 1),
+                                         sizeof(ss_addr)) != 0;
+        f->flood.sources = distinct;
+        if (distinct >= min_sources)
+            g_ptr_array_add(floods, g_memdup2(&f->flood, sizeof f->flood));
+    }
+    g_ptr_array_unref(dests);
+    g_hash_table_destroy(by_dest);
+    return floods;
+}

@@ -10,6 +10,8 @@
 #ifndef SYNSIGHT_ATTEMPTS_H
 #define SYNSIGHT_ATTEMPTS_H
 
+#include <glib.h>
+
 #include "announce.h"
 #include "segment.h"
 
@@ -160,6 +162,30 @@ ss_no_reply ss_attempt_no_reply(const ss_attempt *a, int64_t capture_end_ns);
  * sent at first_syn_ns, and a capture that ended less than SS_MIN_RTO_NS
  * later. */
 bool ss_too_early_to_tell(uint32_t syn_count, int64_t first_syn_ns, int64_t capture_end_ns);
+
+/* --- many one-SYN attempts to one destination ------------------------- */
+
+/* A destination that received many unanswered one-SYN attempts: a SYN
+ * flood or a scan, not a firewall drop. */
+typedef struct ss_flood {
+    ss_addr  addr;              /* the destination */
+    uint16_t port;
+    uint32_t attempts;          /* its unanswered one-SYN attempts */
+    uint32_t sources;           /* distinct source addresses among them */
+    int64_t  first_ns;          /* the first and the last of their SYNs */
+    int64_t  last_ns;
+    uint32_t first_frame;       /* the first one's SYN: where the summary goes */
+} ss_flood;
+
+/* The one test behind a flood's count: one SYN, and unanswered once the
+ * capture has ended at capture_end_ns. */
+bool ss_attempt_is_lone_unanswered_syn(const ss_attempt *a, int64_t capture_end_ns);
+
+/* The destinations whose lone unanswered SYNs came from at least
+ * min_sources distinct source addresses, once the capture has ended:
+ * ss_flood entries in order of first SYN (the caller frees the array with
+ * g_ptr_array_unref). */
+GPtrArray *ss_attempts_floods(const ss_attempts *tracker, int64_t capture_end_ns, uint32_t min_sources);
 
 /* Time from the attempt's first SYN to time_ns. */
 int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns);

@@ -116,6 +116,9 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         store(pinfo, &now);
     } else if (!recall(pinfo, &now)) {
         return 0;
+    } else if (now.attempt.role == SS_ROLE_SYN && now.attempt.syn_index == 0) {
+        /* every frame has been read: a flood's first SYN carries its summary */
+        now.flood = ss_analysis_flood_at(analysis, pinfo->num, ss_render_flood_min_sources());
     }
     /* Render even without a tree: expert items still reach the expert tap
      * (tshark -2 -z expert runs its second pass without one). */

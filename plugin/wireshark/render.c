@@ -73,11 +73,16 @@ static expert_field ei_answered_through_crossing = EI_INIT;
 static expert_field ei_pending = EI_INIT;
 static expert_field ei_one_direction = EI_INIT;
 static expert_field ei_unanswered_unproven = EI_INIT;
+static expert_field ei_syn_flood = EI_INIT;
 
 static int proto_synsight = -1;
 
 /* Preference synsight.info_column: the bracketed tag in the Info column. */
 static ss_pref_bool info_column_on = true;
+/* Preference synsight.flood_sources (see render.h). */
+static ss_pref_uint flood_min_sources = 1000;
+
+unsigned ss_render_flood_min_sources(void) { return flood_min_sources; }
 
 void ss_render_register(int proto)
 {
@@ -185,6 +190,8 @@ void ss_render_register(int proto)
             "Connection seen in one direction only", EXPFILL } },
         { &ei_unanswered_unproven, { "synsight.expert.unanswered_unproven", PI_SEQUENCE, PI_NOTE,
             "No reply in the capture, but no proof of a drop either", EXPFILL } },
+        { &ei_syn_flood, { "synsight.expert.syn_flood", PI_SEQUENCE, PI_WARN,
+            "Many unanswered one-SYN attempts to one destination: a SYN flood or a scan", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -197,6 +204,11 @@ void ss_render_register(int proto)
     prefs_register_bool_preference(prefs, "info_column", "Show findings in the Info column",
         "Append a short bracketed tag, such as [SYN retry 3 of #6] or [refuses #5: ECONNREFUSED], to the Info "
         "column of every frame synsight has something to say about", &info_column_on);
+    prefs_register_uint_preference(prefs, "flood_sources", "SYN flood summary from this many sources",
+        "One expert item sums up a destination whose unanswered one-SYN attempts came from at least this many "
+        "distinct sources (a SYN flood or a scan), on the first of them, so that Expert Information stays usable; "
+        "0 turns it off. The attempts keep their own items. Needs every frame read (Wireshark, tshark -2)",
+        10, &flood_min_sources);
 }
 
 /* Expert sentences live in Wireshark's 240-byte item labels: a sentence is a
@@ -299,6 +311,32 @@ static void render_announced(proto_tree *tree, tvbuff_t *tvb, const ss_attempt *
     add_string(tree, hf_announced_by, tvb, ss_announcer_about(a->announced->by)->name);
 }
 
+/* "1,000,000" */
+static void thousands(uint32_t n, char *buf, size_t size)
+{
+    char digits[16];
+    snprintf(digits, sizeof digits, "%u", n);
+    size_t len = strlen(digits), out = 0;
+    for (size_t i = 0; i < len && out + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[out++] = ',';
+        buf[out++] = digits[i];
+    }
+    buf[out] = '\0';
+}
+
+static void render_flood(packet_info *pinfo, proto_item *item, const ss_flood *f)
+{
+    char dest[80], attempts[16], sources[16];
+    ss_format_endpoint(&f->addr, f->port, dest, sizeof dest);
+    thousands(f->attempts, attempts, sizeof attempts);
+    thousands(f->sources, sources, sizeof sources);
+    expert_add_info_format(pinfo, item, &ei_syn_flood,
+        "%s received %s unanswered SYN%s from %s source%s in %.1f s: a SYN flood or a scan, not a firewall drop",
+        dest, attempts, f->attempts == 1 ? "" : "s", sources, f->sources == 1 ? "" : "s",
+        ss_time_seconds(ss_time_diff(f->last_ns, f->first_ns)));
+}
+
 /* " (exponential backoff)" or "" */
 static void schedule_phrase(ss_schedule s, char *buf, size_t size)
 {
@@ -321,7 +359,7 @@ static void render_crossing(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
 }
 
 static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final,
-                       bool attempt_shows, const ss_capture_facts *facts)
+                       bool attempt_shows, const ss_capture_facts *facts, const ss_flood *flood)
 {
     const ss_attempt *a = n->attempt;
     uint32_t i = n->syn_index;
@@ -365,6 +403,8 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
 
     ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
     proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(end));
+    if (flood && i == 0)
+        render_flood(pinfo, outcome, flood);
     if (a->outcome_frame)
         add_uint(tree, hf_outcome_in, tvb, a->outcome_frame);
     if (ss_attempt_answer_not_captured(a))
@@ -803,7 +843,7 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     if (res->refusal.present)
         render_refusal(st, pinfo, tvb, res, final);
     if (n->role == SS_ROLE_SYN)
-        render_syn(st, pinfo, tvb, n, final, attempt_shows, facts);
+        render_syn(st, pinfo, tvb, n, final, attempt_shows, facts, res->flood);
     else if (attempt_shows)
         render_outcome(st, pinfo, tvb, n, final);
     if (n->synack_retry)

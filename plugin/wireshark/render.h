@@ -18,4 +18,8 @@ void ss_render_register(int proto);
 bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_frame_result *res, bool final,
                      const ss_capture_facts *facts);
 
+/* Preference synsight.flood_sources: how many distinct sources of lone
+ * unanswered SYNs to one destination make a flood summary (0: never). */
+unsigned ss_render_flood_min_sources(void);
+
 #endif

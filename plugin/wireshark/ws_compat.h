@@ -36,12 +36,15 @@ typedef void ss_stat_init_result;
 #define SS_STAT_INIT_FAILED return
 #endif
 
-/* A boolean preference's storage: gboolean up to 4.2, bool from 4.4 on (the
- * development series 4.3 moved the preference API to C99 types). */
+/* A boolean (and an unsigned) preference's storage: gboolean (guint) up to
+ * 4.2, bool (unsigned) from 4.4 on (the development series 4.3 moved the
+ * preference API to C99 types). */
 #if SS_WS_AT_LEAST(4, 3)
 typedef bool ss_pref_bool;
+typedef unsigned ss_pref_uint;
 #else
 typedef gboolean ss_pref_bool;
+typedef guint ss_pref_uint;
 #endif
 
 /* A field's value: embedded in field_info up to 4.0, a pointer from 4.2 on

@@ -29,7 +29,7 @@ synsight.expert.refused_rst synsight.expert.refused_icmp synsight.expert.udp_unr
 synsight.window.scale_unknown synsight.window.raw synsight.window.min_shift synsight.window.min_size
 synsight.window.overrun synsight.window.in_flight synsight.window.one_sided
 synsight.expert.scale_unknown synsight.expert.window_misread
-synsight.announced_in synsight.announced_by
+synsight.announced_in synsight.announced_by synsight.expert.syn_flood
 """.split()
 
 LSAN_EXIT = 23  # LeakSanitizer's exit status

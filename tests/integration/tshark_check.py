@@ -25,6 +25,7 @@ import os
 
 from check_annotate import check_annotate
 from check_coloring import check_coloring
+from check_flood import check_flood
 from check_golden import check_expert_tap, check_golden, check_info, info_tags, render_info
 from check_oracle import check_derived, check_oracle, check_window_soundness
 from check_profile import check_profile
@@ -76,6 +77,7 @@ CHECKS = {
     "annotate": check_annotate,
     "report": check_report,
     "profile": check_profile,
+    "flood": check_flood,
     "coloring": check_coloring,
     "update": update,
 }

@@ -442,6 +442,38 @@ static void test_schedule_on_the_senders_clock(void)
     CHECK_EQ_INT(clock, SS_CLOCK_CAPTURE);
 }
 
+static void test_floods_count_lone_unanswered_syns_by_source(void)
+{
+    int64_t s = SS_NS_PER_SEC;
+    /* to 10.0.0.2:80: three lone SYNs from two sources, one retried attempt, one answered */
+    feed(t, test_tcp(1, 0, test_tuple(1, 1001, 2, 80), SS_TCP_SYN, 100, 0));
+    feed(t, test_tcp(2, s / 10, test_tuple(1, 1002, 2, 80), SS_TCP_SYN, 200, 0));
+    feed(t, test_tcp(3, s / 5, test_tuple(3, 1003, 2, 80), SS_TCP_SYN, 300, 0));
+    feed(t, test_tcp(4, s / 4, test_tuple(4, 1004, 2, 80), SS_TCP_SYN, 400, 0));
+    feed(t, test_tcp(5, s + s / 4, test_tuple(4, 1004, 2, 80), SS_TCP_SYN, 400, 0));
+    feed(t, test_tcp(6, s / 2, test_tuple(5, 1005, 2, 80), SS_TCP_SYN, 500, 0));
+    feed(t, test_tcp(7, s / 2, test_tuple(2, 80, 5, 1005), SS_TCP_SYN | SS_TCP_ACK, 900, 501));
+    int64_t end = 10 * s;
+    GPtrArray *f = ss_attempts_floods(t, end, 2);
+    CHECK_EQ_INT(f->len, 1);
+    const ss_flood *fl = f->len ? g_ptr_array_index(f, 0) : NULL;
+    CHECK(fl && fl->attempts == 3 && fl->sources == 2 && fl->port == 80 && fl->first_frame == 1);
+    CHECK(fl && fl->first_ns == 0 && fl->last_ns == s / 5);
+    g_ptr_array_unref(f);
+    f = ss_attempts_floods(t, end, 3);      /* three attempts, but two sources */
+    CHECK_EQ_INT(f->len, 0);
+    g_ptr_array_unref(f);
+    f = ss_attempts_floods(t, end, 0);      /* off */
+    CHECK_EQ_INT(f->len, 0);
+    g_ptr_array_unref(f);
+    /* the capture ends 1.15 s in: the SYN at 0.2 s is pending, not unanswered */
+    f = ss_attempts_floods(t, s + 3 * s / 20, 1);
+    CHECK_EQ_INT(f->len, 1);
+    fl = f->len ? g_ptr_array_index(f, 0) : NULL;
+    CHECK(fl && fl->attempts == 2 && fl->sources == 1);
+    g_ptr_array_unref(f);
+}
+
 int main(void)
 {
     RUN(test_schedule_jitter_cases);
@@ -463,5 +495,6 @@ int main(void)
     RUN_WITH_TRACKER(test_split_handshake_is_answered_through_the_crossing);
     RUN_WITH_TRACKER(test_pending_until_the_smallest_rto);
     RUN_WITH_TRACKER(test_schedule_on_the_senders_clock);
+    RUN_WITH_TRACKER(test_floods_count_lone_unanswered_syns_by_source);
     return check_report();
 }
