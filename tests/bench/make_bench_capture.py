@@ -3,6 +3,9 @@
 
     make_bench_capture.py OUT.pcap [--connections 27000]
     make_bench_capture.py OUT.pcap --syn-flood 1000000   # distinct unanswered SYNs
+    make_bench_capture.py OUT.pcap --midstream 200000    # connections without handshake, two segments each
+    make_bench_capture.py OUT.pcap --syn-trains 200000   # attempts of 7 SYNs each, never answered
+    make_bench_capture.py OUT.pcap --long-stream 400000  # one connection mid-stream, this many segments
 
 The mix is what a busy capture holds: mostly ordinary connections with data
 (handshake, request/response exchanges, close), plus unanswered SYN trains,
@@ -124,9 +127,46 @@ def main():
     p.add_argument("out")
     p.add_argument("--connections", type=int, default=27000)
     p.add_argument("--syn-flood", type=int, default=0, help="write this many distinct unanswered SYNs instead")
+    p.add_argument("--midstream", type=int, default=0, help="this many two-segment connections without handshake")
+    p.add_argument("--syn-trains", type=int, default=0, help="this many unanswered attempts of 7 SYNs each")
+    p.add_argument("--long-stream", type=int, default=0, help="one connection without handshake, this many segments")
     a = p.parse_args()
     rng = random.Random(20261124)
     w = Writer(a.out)
+    server = (10, 250, 0, 1)
+    if a.midstream or a.syn_trains or a.long_stream:
+        t = 1_795_000_000 * 10**9
+        if a.midstream:
+            for i in range(a.midstream):
+                client = (10, 1 + (i >> 16) % 250, (i >> 8) % 256, i % 256)
+                c, sq = rng.getrandbits(32), rng.getrandbits(32)
+                t += 10_000
+                w.write(t, frame(client, server, tcp(1024 + i % 60000, 6379, c, sq, ACK | PSH, 300, b"D" * 300)))
+                w.write(t + 5_000, frame(server, client, tcp(6379, 1024 + i % 60000, sq, c + 300, ACK, 127)))
+        elif a.syn_trains:
+            # 7 SYNs each, 1 s apart, the attempts interleaved: 200,000 of them in 200 s
+            heap = []
+            for i in range(a.syn_trains):
+                client = (10, 1 + (i >> 16) % 250, (i >> 8) % 256, i % 256)
+                heap.append((t + i * 1_000, i, client, rng.getrandbits(32), 0))
+            heapq.heapify(heap)
+            while heap:
+                when, i, client, isn, k = heapq.heappop(heap)
+                w.write(when, frame(client, server, tcp(1024 + i % 60000, 80, isn, 0, SYN, 64240, syn_opts=True,
+                                                        tsval=when // 10**6)))
+                if k < 6:
+                    heapq.heappush(heap, (when + 10**9, i, client, isn, k + 1))
+        else:
+            client = (10, 1, 0, 1)
+            c, sq = rng.getrandbits(32), rng.getrandbits(32)
+            for i in range(a.long_stream // 2):
+                t += 100_000
+                w.write(t, frame(client, server, tcp(40000, 6379, c, sq, ACK, 300, b"D" * 1448)))
+                c += 1448
+                w.write(t + 50_000, frame(server, client, tcp(6379, 40000, sq, c, ACK, 127)))
+        w.f.close()
+        print(f"{a.out}: {w.count} packets")
+        return
     if a.syn_flood:
         t = 1_795_000_000 * 10**9
         for i in range(a.syn_flood):

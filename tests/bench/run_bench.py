@@ -2,6 +2,14 @@
 """Benchmark: tshark with and without synsight on a large capture.
 
     tests/bench/run_bench.py --plugin build/synsight.so [--runs 5] [--capture big.pcap]
+    tests/bench/run_bench.py --plugin build/synsight.so --scenarios [--runs 3]
+
+--scenarios runs the figures of the cost-at-scale targets, one capture each
+(generated once into /tmp/synsight-bench/): the mixed capture; a SYN flood
+of 1,000,000 distinct sources, one SYN each; 200,000 connections captured
+mid-stream (two segments each); 200,000 attempts of 7 SYNs; one connection
+mid-stream with 400,000 segments. It prints one table: time and peak-memory
+ratios, and the extra peak memory per attempt, connection or segment.
 
 Both sides force full dissection the same way (a display filter,
 -Y tcp.flags.reset==1), in single pass and in two passes (-2). Runs are
@@ -50,6 +58,51 @@ def run(d, capture, args):
     return elapsed, usage.ru_maxrss / 1024.0  # MiB
 
 
+SCENARIOS = [  # name, generator arguments, what a unit is, how many
+    ("mixed", [], "packet", None),
+    ("SYN flood", ["--syn-flood", "1000000"], "attempt", 1_000_000),
+    ("mid-stream connections", ["--midstream", "200000"], "connection", 200_000),
+    ("7-SYN attempts", ["--syn-trains", "200000"], "attempt", 200_000),
+    ("one long mid-stream connection", ["--long-stream", "400000"], "segment", 400_000),
+]
+
+
+def ensure_capture(path, gen_args):
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "make_bench_capture.py"), path, *gen_args], check=True)
+        os.chmod(os.path.dirname(path), 0o755)
+        os.chmod(path, 0o644)
+
+
+def measure(without, with_, capture, args, runs):
+    times = {"without": [], "with": []}
+    mem = {"without": [], "with": []}
+    for _ in range(runs):
+        for side, d in (("without", without), ("with", with_)):
+            t, m = run(d, capture, args)
+            times[side].append(t)
+            mem[side].append(m)
+    return (statistics.median(times["without"]), statistics.median(times["with"]),
+            statistics.median(mem["without"]), statistics.median(mem["with"]))
+
+
+def scenarios(a, without, with_):
+    print(f"tshark {a.ws_version}; {a.runs} interleaved runs per side and mode; medians; {os.cpu_count()} cores")
+    print(f"{'capture':32s} {'mode':6s} {'time without':>12s} {'with':>8s} {'ratio':>6s} "
+          f"{'RSS without':>12s} {'with':>9s} {'ratio':>6s}  extra per unit")
+    modes = {"1 pass": ["-Y", "tcp.flags.reset==1"], "-2": ["-2", "-Y", "tcp.flags.reset==1"]}
+    for name, gen_args, unit, units in SCENARIOS:
+        capture = a.capture if not gen_args else os.path.join(os.path.dirname(a.capture),
+                                                               gen_args[0].strip("-") + ".pcap")
+        ensure_capture(capture, gen_args)
+        for mode, args in modes.items():
+            tw, tp, mw, mp = measure(without, with_, capture, args, a.runs)
+            extra = f"{(mp - mw) * 1024 * 1024 / units:7.0f} B per {unit}" if units else ""
+            print(f"{name:32s} {mode:6s} {tw:10.2f} s {tp:6.2f} s {tp / tw:6.3f} {mw:8.1f} MiB {mp:5.1f} MiB "
+                  f"{mp / mw:6.3f}  {extra}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin", required=True)
@@ -57,7 +110,17 @@ def main():
                     capture_output=True, text=True).stdout.strip().rsplit(".", 1)[0])
     ap.add_argument("--capture", default="/tmp/synsight-bench/big.pcap")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--scenarios", action="store_true", help="the cost-at-scale table (see above)")
     a = ap.parse_args()
+    if a.scenarios:
+        without, with_ = plugin_dir(None, a.ws_version), plugin_dir(a.plugin, a.ws_version)
+        try:
+            ensure_capture(a.capture, [])
+            scenarios(a, without, with_)
+        finally:
+            shutil.rmtree(without)
+            shutil.rmtree(with_)
+        return
     if not os.path.exists(a.capture):
         os.makedirs(os.path.dirname(a.capture), exist_ok=True)
         subprocess.run([sys.executable, os.path.join(HERE, "make_bench_capture.py"), a.capture], check=True)
