@@ -56,8 +56,9 @@ chroot_tarball() {
   echo "$tarball"
 }
 
-# chroot_unpack TARBALL: unpacks into a new folder under /tmp, with /proc and
-# /dev mounted and this machine's resolver; sets $chroot_root and removes it
+# chroot_unpack TARBALL: unpacks into a new folder under /tmp, with /proc,
+# /dev and /dev/pts (pseudo-terminals, for the tests of what a terminal
+# shows) mounted and this machine's resolver; sets $chroot_root and removes it
 # all when the calling script exits.
 chroot_unpack() {
   chroot_root=$(mktemp -d "/tmp/synsight-root.XXXX")
@@ -67,11 +68,18 @@ chroot_unpack() {
   cp -L /etc/resolv.conf "$chroot_root/etc/resolv.conf" 2>/dev/null || true
   mount -t proc proc "$chroot_root/proc"
   mount --bind /dev "$chroot_root/dev"
+  mount --bind /dev/pts "$chroot_root/dev/pts"
 }
 
 chroot_remove() {
   umount "$chroot_root/proc" 2>/dev/null || true
+  umount "$chroot_root/dev/pts" 2>/dev/null || true
   umount "$chroot_root/dev" 2>/dev/null || true
+  # never remove through a mount that is still there: it would reach the host's /dev
+  if grep -q " $chroot_root/" /proc/mounts; then
+    echo "chroot.sh: $chroot_root still has mounts; left in place" >&2
+    return
+  fi
   rm -rf "$chroot_root"
 }
 
