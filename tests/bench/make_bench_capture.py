@@ -161,9 +161,9 @@ def main():
             c, sq = rng.getrandbits(32), rng.getrandbits(32)
             for i in range(a.long_stream // 2):
                 t += 100_000
-                w.write(t, frame(client, server, tcp(40000, 6379, c, sq, ACK, 300, b"D" * 1448)))
+                w.write(t, frame(client, server, tcp(40000, 33333, c, sq, ACK, 300, b"D" * 1448)))
                 c += 1448
-                w.write(t + 50_000, frame(server, client, tcp(6379, 40000, sq, c, ACK, 127)))
+                w.write(t + 50_000, frame(server, client, tcp(33333, 40000, sq, c, ACK, 127)))
         w.f.close()
         print(f"{a.out}: {w.count} packets")
         return
