@@ -168,20 +168,13 @@ void ss_attempt_table_add_connection(ss_attempt_table *t, const ss_conn_sides *s
 
 ss_attempt_class ss_attempt_row_class(const ss_attempt_row *r)
 {
-    switch (r->outcome) {
-    case SS_OUTCOME_ANSWERED:
-        return r->syn_count > 1 ? SS_CLASS_ANSWERED_LATE : SS_CLASS_ANSWERED;
-    case SS_OUTCOME_SUPERSEDED:
+    if (ss_outcome_failed(r->outcome))
+        return SS_CLASS_FAILED;
+    if (r->outcome == SS_OUTCOME_SUPERSEDED)
         return SS_CLASS_SUPERSEDED;
-    case SS_OUTCOME_PENDING:
+    if (r->outcome == SS_OUTCOME_PENDING)
         return SS_CLASS_PENDING;
-    case SS_OUTCOME_OPEN:
-    case SS_OUTCOME_UNANSWERED:
-    case SS_OUTCOME_REFUSED_RST:
-    case SS_OUTCOME_REFUSED_ICMP:
-        break;
-    }
-    return SS_CLASS_FAILED;
+    return r->syn_count > 1 ? SS_CLASS_ANSWERED_LATE : SS_CLASS_ANSWERED;
 }
 
 const char *ss_attempt_class_verdict(ss_attempt_class c)

@@ -529,6 +529,12 @@ const char *ss_evidence_name(ss_answer_evidence e)
 
 /* --- many one-SYN attempts to one destination ------------------------- */
 
+bool ss_outcome_failed(ss_outcome o)
+{
+    return o == SS_OUTCOME_UNANSWERED || o == SS_OUTCOME_OPEN || o == SS_OUTCOME_REFUSED_RST ||
+           o == SS_OUTCOME_REFUSED_ICMP;
+}
+
 bool ss_attempt_is_lone_unanswered_syn(const ss_attempt *a, int64_t capture_end_ns)
 {
     return a->syn_count == 1 && ss_attempt_final_outcome(a, capture_end_ns) == SS_OUTCOME_UNANSWERED;

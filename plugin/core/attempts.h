@@ -213,6 +213,10 @@ ss_schedule ss_classify_schedule(const int64_t *gaps_ns, size_t n);
 
 const char *ss_schedule_name(ss_schedule s);
 const char *ss_schedule_clock_name(ss_schedule_clock c);
+/* Whether an outcome (as ss_attempt_final_outcome gives it) is a failure:
+ * refused, or never answered. */
+bool ss_outcome_failed(ss_outcome o);
+
 /* synsight.outcome's value; NULL for SS_OUTCOME_OPEN (not known yet). */
 const char *ss_outcome_name(ss_outcome o);
 /* The evidence's name, for the attempts table: "synack", "client-ack", ... ("-" for none). */

@@ -312,17 +312,17 @@ static bool address_of(field_info *fi, bool v6, ss_addr *out)
     return ok;
 }
 
-/* The first item of ids (v4 then v6) within [start, end) of tvb, as an address. */
+/* The first item of ids (v4 then v6) within [start, end) of tvb, as an address
+ * (a message's generated address, as EPSV's, sits at offset 0 of it). */
 static bool address_within(proto_tree *tree, const announcing_ids *id, const tvbuff_t *tvb, int start, int end,
-                           bool whole_message, ss_addr *out)
+                           ss_addr *out)
 {
     const int ids[2] = { id->ipv4, id->ipv6 };
     for (int v = 0; v < 2; v++) {
         GPtrArray *items = field_items(tree, ids[v]);
         for (guint i = 0; items && i < items->len; i++) {
             field_info *fi = items->pdata[i];
-            /* a message's generated address (EPSV) sits at offset 0 */
-            if ((whole_message || item_within(fi, tvb, start, end)) && address_of(fi, v == 1, out))
+            if (item_within(fi, tvb, start, end) && address_of(fi, v == 1, out))
                 return true;
         }
     }
@@ -381,7 +381,7 @@ static uint32_t read_announced(proto_tree *tree, packet_info *pinfo, ss_announce
             a->by = f->by;
             a->port = (uint16_t)fvalue_get_uinteger(SS_FIELD_VALUE(port));
             /* no address: the sender's own (left unset for the analysis) */
-            address_within(tree, id, port->ds_tvb, start, end, f->group == NULL, &a->addr);
+            address_within(tree, id, port->ds_tvb, start, end, &a->addr);
             n++;
         }
     }

@@ -403,7 +403,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
 
     ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
     proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(end));
-    if (flood && i == 0)
+    if (flood)
         render_flood(pinfo, outcome, flood);
     if (a->outcome_frame)
         add_uint(tree, hf_outcome_in, tvb, a->outcome_frame);
@@ -787,8 +787,7 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->syns[0].frame);
     } else if (attempt_shows && n->role == SS_ROLE_SYN) {
         first_syn_tag(a, facts, buf, size);
-        ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
-        if (end == SS_OUTCOME_UNANSWERED || end == SS_OUTCOME_REFUSED_ICMP || end == SS_OUTCOME_REFUSED_RST)
+        if (ss_outcome_failed(ss_attempt_final_outcome(a, facts->end_ns)))
             announced_suffix(a, buf, size);
     } else if (attempt_shows && n->role == SS_ROLE_OUTCOME && a->outcome_frame == frame) {
         answer_tag(a, buf, size);
