@@ -9,6 +9,10 @@
 #
 # In: SYNSIGHT_INSTALLED (the file just installed), SYNSIGHT_SYSTEM_DIR,
 #     SYNSIGHT_WS_MAJOR_MINOR.
+# Staged for a package (DESTDIR): the packaging machine's folders are not the user's.
+if(DEFINED ENV{DESTDIR} AND NOT "$ENV{DESTDIR}" STREQUAL "")
+  return()
+endif()
 set(_personal_dirs "$ENV{HOME}/.local/lib/wireshark/plugins/${SYNSIGHT_WS_MAJOR_MINOR}/epan")
 if(DEFINED ENV{SUDO_USER} AND NOT "$ENV{SUDO_USER}" STREQUAL "root")
   # a system install through sudo: the invoking user's own copy is shadowed too

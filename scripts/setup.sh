@@ -7,25 +7,36 @@
 #   scripts/setup.sh --test    also what scripts/test.sh runs: the Wireshark GUI and
 #                              what the GUI test drives it with, and (as root) what the
 #                              fresh-system and cross-version suites need
-#   scripts/setup.sh --list [--test]   prints the package names and installs nothing
+#   scripts/setup.sh --package also what scripts/package.sh runs (a Debian package)
+#   scripts/setup.sh --list [--test] [--package]   prints the package names and installs nothing
 set -euo pipefail
 
 # build: cmake make gcc libc6-dev pkg-config wireshark-dev libglib2.0-dev;
 # run: tshark, python3 (synsight-annotate), bsdextrautils (column, which
 # Debian >= 11 no longer ships in util-linux)
 demo_packages=(cmake make gcc libc6-dev pkg-config wireshark-dev libglib2.0-dev tshark python3 bsdextrautils)
+# Wireshark 3.x's CMake files name libgcrypt's and GnuTLS's .so, which its
+# wireshark-dev does not pull in (Debian 11; Ubuntu 22.04 the same series)
+. /etc/os-release 2>/dev/null || true
+case "${VERSION_CODENAME:-}" in
+  bullseye|jammy) demo_packages+=(libgcrypt20-dev libgnutls28-dev) ;;
+esac
+# scripts/package.sh: cpack's DEB generator finds dependencies with
+# dpkg-shlibdeps (dpkg-dev), which needs file
+package_packages=(dpkg-dev file)
 # the GUI test: Wireshark under Xvfb, driven by xdotool, screenshots by ImageMagick
 gui_packages=(wireshark-qt xvfb xdotool imagemagick fonts-dejavu-core)
 # as root: the fresh-Debian-12 test clones the project (git) into a debootstrap
 # root; the cross-version suites build debootstrap chroots too
 root_test_packages=(debootstrap git)
 
-test=false list=false
+test=false list=false package=false
 for arg in "$@"; do
   case "$arg" in
     --test|--gui) test=true ;;      # --gui: the name before 0.2
     --list) list=true ;;
-    *) echo "usage: scripts/setup.sh [--test] [--list]" >&2; exit 2 ;;
+    --package) package=true ;;
+    *) echo "usage: scripts/setup.sh [--test] [--package] [--list]" >&2; exit 2 ;;
   esac
 done
 packages=("${demo_packages[@]}")
@@ -33,6 +44,7 @@ if $test; then
   packages+=("${gui_packages[@]}")
   { $list || [ "$(id -u)" -eq 0 ]; } && packages+=("${root_test_packages[@]}")
 fi
+$package && packages+=("${package_packages[@]}")
 if $list; then
   echo "${packages[*]}"
   exit 0

@@ -3,8 +3,10 @@
 # errors build with AddressSanitizer and UndefinedBehaviorSanitizer, then
 # ctest: unit tests of the analyses; the plugin inside tshark on every
 # bundled capture, single pass and two-pass; a quick fuzz run; and, as root,
-# the same suite against Wireshark 4.4 (Debian trixie) and 4.6 (Debian sid)
-# in debootstrap chroots (SYNSIGHT_OTHER_VERSIONS=OFF to leave them out), and
+# for Wireshark 3.4, 4.0, 4.4 and 4.6 (Debian bullseye, bookworm, trixie,
+# sid), each in a debootstrap chroot, the build, its Debian package installed
+# with apt and the suite against the installed copy
+# (SYNSIGHT_OTHER_VERSIONS=OFF to leave them out), and
 # README's demo on a fresh minimal Debian 12 (SYNSIGHT_FRESH_ROOT=OFF).
 set -euo pipefail
 cd "$(dirname "$0")/.."

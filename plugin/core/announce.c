@@ -74,10 +74,10 @@ static bool addr_equal(const ss_addr *a, const ss_addr *b)
 
 static void remember(ss_announcements *t, const ss_announcement *proto_ann)
 {
-    ss_announcement *ann = g_memdup2(proto_ann, sizeof *proto_ann);
+    ss_announcement *ann = ss_memdup(proto_ann, sizeof *proto_ann);
     g_ptr_array_add(t->all, ann);
     ss_tuple key = endpoint_key(&ann->addr, ann->port);
-    g_hash_table_replace(t->by_endpoint, g_memdup2(&key, sizeof key), ann);
+    g_hash_table_replace(t->by_endpoint, ss_memdup(&key, sizeof key), ann);
 }
 
 void ss_announcements_add(ss_announcements *t, const ss_segment *seg)

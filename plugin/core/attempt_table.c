@@ -60,7 +60,7 @@ static ss_destination_row *destination(ss_attempt_table *t, const ss_tuple *clie
         d->addr = key.dst;
         d->port = key.dport;
         g_ptr_array_add(t->destinations, d);
-        g_hash_table_insert(t->by_server, g_memdup2(&key, sizeof key), d);
+        g_hash_table_insert(t->by_server, ss_memdup(&key, sizeof key), d);
     }
     return d;
 }

@@ -81,7 +81,7 @@ static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, 
     conn_state *c = g_hash_table_lookup(t->conns, &key);
     if (!c && create) {
         c = g_new0(conn_state, 1);
-        g_hash_table_insert(t->conns, g_memdup2(&key, sizeof key), c);
+        g_hash_table_insert(t->conns, ss_memdup(&key, sizeof key), c);
     }
     return c;
 }
@@ -580,7 +580,7 @@ GPtrArray *ss_attempts_floods(const ss_attempts *t, int64_t capture_end_ns, uint
             f->flood.first_frame = a->syns[0].frame;
             f->addrs = g_array_new(FALSE, FALSE, sizeof(ss_addr));
             g_ptr_array_add(dests, f);
-            g_hash_table_insert(by_dest, g_memdup2(&key, sizeof key), f);
+            g_hash_table_insert(by_dest, ss_memdup(&key, sizeof key), f);
         }
         f->flood.attempts++;
         if (a->syns[0].time_ns > f->flood.last_ns)
@@ -598,7 +598,7 @@ GPtrArray *ss_attempts_floods(const ss_attempts *t, int64_t capture_end_ns, uint
                                          sizeof(ss_addr)) != 0;
         f->flood.sources = distinct;
         if (distinct >= min_sources)
-            g_ptr_array_add(floods, g_memdup2(&f->flood, sizeof f->flood));
+            g_ptr_array_add(floods, ss_memdup(&f->flood, sizeof f->flood));
     }
     g_ptr_array_unref(dests);
     g_hash_table_destroy(by_dest);

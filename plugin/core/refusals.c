@@ -94,7 +94,7 @@ void ss_refusals_add_udp(ss_refusals *r, const ss_segment *seg)
     uint32_t *last = g_hash_table_lookup(r->datagrams, &seg->tuple);
     if (!last) {
         last = g_new(uint32_t, 1);
-        g_hash_table_insert(r->datagrams, g_memdup2(&seg->tuple, sizeof seg->tuple), last);
+        g_hash_table_insert(r->datagrams, ss_memdup(&seg->tuple, sizeof seg->tuple), last);
     }
     *last = seg->frame;
 }

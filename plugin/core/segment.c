@@ -4,6 +4,7 @@
  */
 #include "segment.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -262,3 +263,10 @@ unsigned ss_tuple_hash(const void *tuple)
 }
 
 int ss_tuple_equal(const void *a, const void *b) { return memcmp(a, b, sizeof(ss_tuple)) == 0; }
+
+void *ss_memdup(const void *mem, size_t size)
+{
+    void *copy = g_malloc(size);
+    memcpy(copy, mem, size);
+    return copy;
+}

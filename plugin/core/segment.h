@@ -131,4 +131,8 @@ ss_tuple ss_conn_key(const ss_tuple *t, int *dir);
 unsigned ss_tuple_hash(const void *tuple);
 int ss_tuple_equal(const void *a, const void *b);
 
+/* A heap copy of SIZE bytes (a hash table's key or value), freed with
+ * g_free. GLib's g_memdup2 needs 2.68; Debian 11 has 2.66. */
+void *ss_memdup(const void *mem, size_t size);
+
 #endif

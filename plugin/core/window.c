@@ -172,7 +172,7 @@ void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *no
         /* a new connection, or a new one reusing the addresses and ports */
         if (!c) {
             c = g_new(conn, 1);
-            g_hash_table_insert(w->conns, g_memdup2(&key, sizeof key), c);
+            g_hash_table_insert(w->conns, ss_memdup(&key, sizeof key), c);
         } else {
             g_free(c->mid);
         }

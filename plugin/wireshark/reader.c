@@ -25,7 +25,6 @@
 #include <epan/packet.h>
 #include <epan/proto.h>
 #include <wsutil/inet_addr.h>
-#include <wsutil/wslog.h>
 
 #include "ws_compat.h"
 
@@ -80,7 +79,7 @@ static int field_id(const char *name)
         return -1;
     header_field_info *hfi = proto_registrar_get_byname(name);
     if (!hfi) {
-        ws_warning("field \"%s\" is not registered: synsight cannot tell which connections it announces", name);
+        ss_warning("field \"%s\" is not registered: synsight cannot tell which connections it announces", name);
         return -1;
     }
     return hfi->id;
@@ -91,7 +90,7 @@ void ss_reader_resolve(void)
     for (int i = 0; i < LAYER_COUNT; i++) {
         layer_hf[i] = proto_get_id_by_filter_name(layer_names[i]);
         if (layer_hf[i] <= 0)
-            ws_warning("protocol \"%s\" is not registered: synsight cannot analyse its packets", layer_names[i]);
+            ss_warning("protocol \"%s\" is not registered: synsight cannot analyse its packets", layer_names[i]);
     }
     for (size_t i = 0; i < ANNOUNCING_ROWS; i++) {
         const announcing_fields *f = &announcing[i];

@@ -76,7 +76,7 @@ typedef struct attempts_cli {
 static void attempts_cli_reset(void *data) { ss_attempt_table_reset(((attempts_cli *)data)->model); }
 
 static tap_packet_status attempts_cli_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
-                                             const void *record, tap_flags_t flags _U_)
+                                             const void *record SS_TAP_FLAGS_PARAM)
 {
     const ss_attempt_row *rows[2];
     model_update(((attempts_cli *)data)->model, pinfo, record, rows);
@@ -207,10 +207,23 @@ static void drop_rows(stat_tap_table *table)
     table->num_elements = 0;
 }
 
+/* The table of that title made by an earlier retap. Wireshark's
+ * stat_tap_find_table() does this in later versions; its tables array is
+ * there in every version. */
+static stat_tap_table *find_table(stat_tap_table_ui *ui, const char *title)
+{
+    for (guint i = 0; ui->tables && i < ui->tables->len; i++) {
+        stat_tap_table *table = g_array_index(ui->tables, stat_tap_table *, i);
+        if (strcmp(table->title, title) == 0)
+            return table;
+    }
+    return NULL;
+}
+
 static stat_tap_table *gui_init_table(stat_tap_table_ui *ui, const char *title, gui_table *g)
 {
     gui_table_clear(g);
-    stat_tap_table *table = stat_tap_find_table(ui, title);
+    stat_tap_table *table = find_table(ui, title);
     if (table) {
         drop_rows(table);
         return table;
@@ -332,7 +345,7 @@ static void attempts_gui_show(stat_tap_table *table, const ss_attempt_row *r)
 }
 
 static tap_packet_status attempts_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
-                                             const void *record, tap_flags_t flags _U_)
+                                             const void *record SS_TAP_FLAGS_PARAM)
 {
     stat_tap_table *table = first_table(((stat_data_t *)data)->stat_tap_data);
     if (!table || !attempts_gui.model)
@@ -386,7 +399,7 @@ static void destinations_gui_show(stat_tap_table *table, const ss_attempt_row *r
 }
 
 static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
-                                                 const void *record, tap_flags_t flags _U_)
+                                                 const void *record SS_TAP_FLAGS_PARAM)
 {
     stat_tap_table *table = first_table(((stat_data_t *)data)->stat_tap_data);
     if (!table || !destinations_gui.model)
@@ -403,7 +416,7 @@ void ss_stats_register(ss_capture_facts (*capture_facts)(void))
     facts_of_capture = capture_facts;
     static tap_param filter_param[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
     static stat_tap_ui attempts_text = {
-        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        .group = SS_STAT_GROUP_UNSORTED,
         .title = "SYN Sight connection attempts",
         .cli_string = ATTEMPTS_CLI,
         .tap_init_cb = attempts_cli_init,
@@ -412,7 +425,7 @@ void ss_stats_register(ss_capture_facts (*capture_facts)(void))
     };
     /* UNSORTED: the group Wireshark lists under the Statistics menu */
     static stat_tap_table_ui attempts_table = {
-        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        .group = SS_STAT_GROUP_UNSORTED,
         .title = "SYN Sight Connection Attempts",
         .tap_name = "synsight",
         .cli_string = "synsight,attempt_table",
@@ -426,7 +439,7 @@ void ss_stats_register(ss_capture_facts (*capture_facts)(void))
         .params = filter_param,
     };
     static stat_tap_table_ui destinations_table = {
-        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        .group = SS_STAT_GROUP_UNSORTED,
         .title = "SYN Sight Attempts by Destination",
         .tap_name = "synsight",
         .cli_string = "synsight,destination_table",

@@ -1,5 +1,12 @@
 /* ws_compat.h - every difference between the Wireshark versions synsight
- * builds against (4.0 to 4.6), in one place, keyed on the installed headers.
+ * builds against (3.4 to 4.6), in one place, keyed on the installed headers.
+ *
+ * Where a difference has a name of its own in the headers (a header file, a
+ * macro that came with the change), it is tested by that name: right for
+ * any version by construction. Otherwise the test is a version range that
+ * starts at the development series that made the change (odd minors: 4.1
+ * became 4.2), so 3.6 and 4.2, which are not tested here, fall on the side
+ * their headers are on.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -7,8 +14,17 @@
 #define SYNSIGHT_WS_COMPAT_H
 
 #include <ws_symbol_export.h>
+/* The version: ws_version.h from 3.6 on; 3.4 has it only in its installed
+ * config.h. */
+#if __has_include(<ws_version.h>)
 #include <ws_version.h>
+#else
+#include <config.h>
+#define WIRESHARK_VERSION_MAJOR VERSION_MAJOR
+#define WIRESHARK_VERSION_MINOR VERSION_MINOR
+#endif
 #include <epan/proto.h>
+#include <epan/tap.h>
 /* 4.0 does not install wsutil/plugins.h; 4.2 and later do (and 4.6 defines
  * WIRESHARK_PLUGIN_REGISTER there). */
 #if __has_include(<wsutil/plugins.h>)
@@ -18,8 +34,34 @@
 #define SS_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
-#if !SS_WS_AT_LEAST(4, 0)
-#error "synsight needs Wireshark 4.0 or newer"
+#if !SS_WS_AT_LEAST(3, 4)
+#error "synsight needs Wireshark 3.4 or newer"
+#endif
+
+/* Warnings in synsight's log domain: wsutil/wslog.h from 3.6 on (the caller
+ * defines WS_LOG_DOMAIN first); GLib's log before. */
+#if __has_include(<wsutil/wslog.h>)
+#include <wsutil/wslog.h>
+#define ss_warning ws_warning
+#else
+#define ss_warning(...) g_log("synsight", G_LOG_LEVEL_WARNING, __VA_ARGS__)
+#endif
+
+/* A tap listener's packet callback gained a flags argument (tap_flags_t) in
+ * the same change that defined TL_IGNORE_DISPLAY_FILTER (3.5, so 3.6 on). */
+#ifdef TL_IGNORE_DISPLAY_FILTER
+#define SS_TAP_FLAGS_PARAM , tap_flags_t flags _U_
+#else
+#define SS_TAP_FLAGS_PARAM
+#endif
+
+/* The Statistics menu's group: REGISTER_STAT_GROUP_UNSORTED became
+ * REGISTER_PACKET_STAT_GROUP_UNSORTED when the log groups came (3.7, for
+ * Logray); an enum, so a version test. */
+#if SS_WS_AT_LEAST(3, 7)
+#define SS_STAT_GROUP_UNSORTED REGISTER_PACKET_STAT_GROUP_UNSORTED
+#else
+#define SS_STAT_GROUP_UNSORTED REGISTER_STAT_GROUP_UNSORTED
 #endif
 
 /* A -z handler (stat_tap_ui.tap_init_cb) returns bool from 4.6 on (false:

@@ -6,12 +6,15 @@ import csv
 import io
 import os
 import re
+import shutil
 import subprocess
 
 from check_coloring import parse_colorfilters
-from harness import ROOT
+from harness import NOBODY, ROOT
 
 PROFILE_SRC = os.path.join(ROOT, "profiles", "synsight")
+# where a package installs it: Wireshark's global profiles (its data folder)
+GLOBAL_PROFILE = "/usr/share/wireshark/profiles/synsight"
 
 
 def install_profile(home):
@@ -54,8 +57,26 @@ def readme_filters():
     return filters
 
 
+def user_home_for_global_profile(ts):
+    """A home the test user owns, for the package's global profile: from 4.0
+    on tshark -C copies a global profile into the user's folder itself; 3.4's
+    reads personal profiles only, so there the user copies it first, as
+    README says (cp -r /usr/share/wireshark/profiles/synsight
+    ~/.config/wireshark/profiles/)."""
+    home = os.path.join(ts.dir, "home")
+    if ts.ws_version < (4, 0):
+        shutil.copytree(GLOBAL_PROFILE, os.path.join(home, ".config", "wireshark", "profiles", "synsight"))
+    os.makedirs(home, exist_ok=True)
+    for d, _, files in os.walk(home):
+        for name in [d] + [os.path.join(d, f) for f in files]:
+            if os.geteuid() == 0:
+                os.chown(name, NOBODY, NOBODY)
+    return home
+
+
 def check_profile(ts):
-    dest = install_profile(ts.dir)
+    # the package's global profile, or the checkout's installed for the test user
+    dest = GLOBAL_PROFILE if ts.installed else install_profile(ts.dir)
     assert sorted(os.listdir(dest)) == ["colorfilters", "dfilter_buttons", "io_graphs", "preferences", "recent"], \
         os.listdir(dest)
     cap = ts.capture("parallel-one-port-dropped")
@@ -99,8 +120,11 @@ def check_profile(ts):
     assert widths == formats, (widths, formats)
 
     # tshark reads the profile: its one-line output has the profile's columns
+    env = {}
+    if ts.installed:
+        env["HOME"] = user_home_for_global_profile(ts)
     p = subprocess.run(ts.command(["tshark", "-C", "synsight", "-2", "-r", cap, "-Y", "frame.number == 37 || "
-                                   "frame.number == 50"]), capture_output=True, text=True)
+                                   "frame.number == 50"], **env), capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert len(lines) == 2, lines

@@ -12,9 +12,8 @@ import sys
 from collections import Counter
 
 from check_table import MACHINE_COLUMNS, parse_table, text_row_as_machine
-from harness import CAPTURES, EXPECTED, ROOT
+from harness import CAPTURES, EXPECTED
 
-REPORT = os.path.join(ROOT, "scripts", "synsight-report")
 
 
 def expected_rows(name):
@@ -41,7 +40,7 @@ def check_report(ts, *names):
         os.chmod(d, 0o755)
         for x in files:
             os.chmod(os.path.join(d, x), 0o644)
-    script = ts.readable(REPORT, 0o755)
+    script = ts.script("synsight-report")
     tshark = ts.tshark_for_scripts()
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 

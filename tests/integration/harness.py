@@ -64,20 +64,27 @@ def plugin_arguments(description=None):
     p.add_argument("--plugin", required=True, help="the synsight.so under test")
     p.add_argument("--ws-version", required=True, help="major.minor of the Wireshark built against")
     p.add_argument("--preload", default="", help="LD_PRELOAD for a sanitizer build")
+    p.add_argument("--installed", action="store_true",
+                   help="--plugin is the copy a package installed in Wireshark's system plugin folder: load it "
+                        "from there, and run the scripts and the profile the package installed")
     return p
 
 
 class Tshark:
     """A tshark that loads the plugin under test, run unprivileged if we are root."""
 
-    def __init__(self, plugin, ws_version, preload=None):
+    def __init__(self, plugin, ws_version, preload=None, installed=False):
         self.ws_version = tuple(int(v) for v in ws_version.split("."))
+        self.installed = installed
         self.outputs = {}
         self.dir = tempfile.mkdtemp(prefix="synsight-test-", dir="/tmp")
         os.chmod(self.dir, 0o755)
-        epan = os.path.join(self.dir, ws_version, "epan")
-        os.makedirs(epan)
-        shutil.copy(plugin, os.path.join(epan, "synsight.so"))
+        # where tshark must say it loaded synsight.so from
+        self.plugin_dir = os.path.dirname(plugin) if installed else self.dir
+        if not installed:
+            epan = os.path.join(self.dir, ws_version, "epan")
+            os.makedirs(epan)
+            shutil.copy(plugin, os.path.join(epan, "synsight.so"))
         for d, _, files in os.walk(self.dir):
             os.chmod(d, 0o755)
             for f in files:
@@ -86,8 +93,11 @@ class Tshark:
         # preload would be inherited by (and hang) each one tshark spawns.
         extcap = os.path.join(self.dir, "extcap")
         os.makedirs(extcap)
-        self.env = {"HOME": self.dir, "WIRESHARK_PLUGIN_DIR": self.dir, "WIRESHARK_EXTCAP_DIR": extcap,
+        self.env = {"HOME": self.dir, "WIRESHARK_EXTCAP_DIR": extcap,
                     "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8"}
+        if not installed:
+            # replaces the system plugin folder, so no other synsight.so is seen
+            self.env["WIRESHARK_PLUGIN_DIR"] = self.dir
         if preload:
             self.env["LD_PRELOAD"] = preload
             # leaks are checked at exit; only those through synsight fail a test
@@ -146,6 +156,15 @@ class Tshark:
             return f"killed by signal ({p.returncode}): {p.stderr[-2000:]}"
         return None
 
+    def script(self, name):
+        """The synsight-annotate or synsight-report under test: the package's
+        in /usr/bin, or the checkout's, copied where the test user can run it."""
+        if self.installed:
+            path = shutil.which(name, path="/usr/bin")
+            assert path, f"{name} is not in /usr/bin: the package did not install it"
+            return path
+        return self.readable(os.path.join(ROOT, "scripts", name), 0o755)
+
     def tshark_for_scripts(self):
         """The tshark a script under test (synsight-annotate, -report) runs:
         plain tshark, or for a sanitizer build a wrapper that preloads its
@@ -168,8 +187,8 @@ class Tshark:
 
 def prove_loaded(ts):
     plugins = [line for line in ts.run("-G", "plugins").splitlines() if "synsight" in line]
-    if len(plugins) != 1 or ts.dir not in plugins[0]:
-        raise SystemExit(f"tshark does not load the synsight.so under test from {ts.dir}:\n" + "\n".join(plugins))
+    if len(plugins) != 1 or ts.plugin_dir not in plugins[0]:
+        raise SystemExit(f"tshark does not load the synsight.so under test from {ts.plugin_dir}:\n" + "\n".join(plugins))
     fields = {line.split("\t")[2] for line in ts.run("-G", "fields").splitlines()
               if line.startswith(("F\t", "P\t")) and line.count("\t") >= 2}
     missing = [f for f in REQUIRED_FIELDS if f not in fields]

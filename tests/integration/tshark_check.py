@@ -88,7 +88,7 @@ def main():
     p.add_argument("what", choices=list(CHECKS))
     p.add_argument("args", nargs="*")
     a = p.parse_args()
-    ts = Tshark(a.plugin, a.ws_version, a.preload or None)
+    ts = Tshark(a.plugin, a.ws_version, a.preload or None, a.installed)
     try:
         prove_loaded(ts)
         CHECKS[a.what](ts, *a.args)
