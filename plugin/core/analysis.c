@@ -7,11 +7,16 @@
 #include <glib.h>
 #include <string.h>
 
+#include "frame_log.h"
+#include "window_marks.h"
+
 struct ss_analysis {
     ss_attempts *attempts;
     ss_refusals *refusals;
     ss_windows *windows;
     ss_announcements *announcements;
+    ss_frame_log *attempt_marks;    /* the frames' attempt notes that fit in eight bytes */
+    ss_window_marks *window_marks;  /* the frames' window notes that fit in four bytes */
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
@@ -29,6 +34,8 @@ ss_analysis *ss_analysis_new(void)
     an->refusals = ss_refusals_new();
     an->windows = ss_windows_new();
     an->announcements = ss_announcements_new();
+    an->attempt_marks = ss_frame_log_new(sizeof(ss_attempt_mark));
+    an->window_marks = ss_window_marks_new();
     return an;
 }
 
@@ -40,6 +47,8 @@ void ss_analysis_free(ss_analysis *an)
     ss_refusals_free(an->refusals);
     ss_windows_free(an->windows);
     ss_announcements_free(an->announcements);
+    ss_frame_log_free(an->attempt_marks);
+    ss_window_marks_free(an->window_marks);
     if (an->floods) {
         g_hash_table_destroy(an->flood_at);
         g_ptr_array_unref(an->floods);
@@ -83,6 +92,37 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
     f.end_ns = an ? an->end_ns : 0;
     f.one_direction = an && ss_windows_one_direction_only(an->windows);
     return f;
+}
+
+bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note)
+{
+    ss_attempt_mark mark;
+    return ss_attempt_note_to_mark(note, &mark) && ss_frame_log_add(an->attempt_marks, frame, &mark);
+}
+
+bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_note *note)
+{
+    const void *found = an ? ss_frame_log_find(an->attempt_marks, frame) : NULL;
+    if (!found)
+        return false;
+    ss_attempt_mark mark;
+    memcpy(&mark, found, sizeof mark);
+    ss_attempts_note_from_mark(an->attempts, mark, note);
+    return true;
+}
+
+bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_note *note)
+{
+    return ss_window_note_fits_mark(note) && ss_window_marks_put(an->window_marks, frame, note);
+}
+
+bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note)
+{
+    bool starts_conn;
+    if (!an || !ss_window_marks_get(an->window_marks, frame, note, &starts_conn))
+        return false;
+    note->sides = starts_conn ? ss_windows_sides_starting_at(an->windows, frame) : NULL;
+    return true;
 }
 
 const ss_flood *ss_analysis_flood_at(ss_analysis *an, uint32_t frame, uint32_t min_sources)

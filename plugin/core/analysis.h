@@ -42,6 +42,18 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an);
 
+/* Per-frame storage of a frame's attempt note: most notes fit in eight
+ * bytes kept here (true); the caller keeps the others itself (false). */
+bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note);
+/* The note ss_analysis_keep_attempt kept for frame, if any. */
+bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_note *note);
+
+/* Per-frame storage of a frame's window note: most notes fit in four bytes
+ * kept here (true); the caller keeps the others itself (false). */
+bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_note *note);
+/* The note ss_analysis_keep_window kept for frame, with its sides, if any. */
+bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note);
+
 /* Once every frame has been fed: the flood summary whose first lone SYN is
  * frame (see ss_attempts_floods; min_sources 0: none), or NULL. Computed
  * once per capture end and threshold. */

@@ -75,6 +75,33 @@ bool ss_attempt_note_present(const ss_attempt_note *n)
     return n->role != SS_ROLE_NONE || n->synack_retry || n->crosses;
 }
 
+#define MARK_OUTCOME (UINT32_C(1) << 31)
+
+bool ss_attempt_note_to_mark(const ss_attempt_note *n, ss_attempt_mark *mark)
+{
+    uint32_t index = n->role == SS_ROLE_SYN ? n->syn_index : n->answers;
+    if (n->role == SS_ROLE_NONE || n->crosses || n->supersedes || n->synack_retry || n->synack_gap_ns ||
+        (index & MARK_OUTCOME))
+        return false;
+    mark->attempt_id = n->attempt->id;
+    mark->role_and_index = index | (n->role == SS_ROLE_OUTCOME ? MARK_OUTCOME : 0);
+    return true;
+}
+
+void ss_attempts_note_from_mark(const ss_attempts *t, ss_attempt_mark mark, ss_attempt_note *n)
+{
+    memset(n, 0, sizeof *n);
+    n->attempt = g_ptr_array_index(t->all, mark.attempt_id);
+    uint32_t index = mark.role_and_index & ~MARK_OUTCOME;
+    if (mark.role_and_index & MARK_OUTCOME) {
+        n->role = SS_ROLE_OUTCOME;
+        n->answers = index;
+    } else {
+        n->role = SS_ROLE_SYN;
+        n->syn_index = index;
+    }
+}
+
 static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, bool create)
 {
     ss_tuple key = ss_conn_key(tuple, dir);
@@ -127,6 +154,7 @@ static bool awaiting_has(const ss_attempts *t, uint32_t isn_plus_1)
 static ss_attempt *attempt_new(ss_attempts *t, const ss_segment *seg)
 {
     ss_attempt *a = g_new0(ss_attempt, 1);
+    a->id = t->all->len;
     a->tuple = seg->tuple;
     a->isn = seg->seq;
     g_ptr_array_add(t->all, a);

@@ -56,6 +56,7 @@ typedef struct ss_syn {
 } ss_syn;
 
 typedef struct ss_attempt {
+    uint32_t id;                /* its place among the tracker's attempts, from 0 */
     ss_tuple tuple;             /* client -> server */
     uint32_t isn;
     ss_syn  *syns;
@@ -96,6 +97,19 @@ typedef struct ss_attempt_note {
 bool ss_attempt_note_present(const ss_attempt_note *n);
 
 typedef struct ss_attempts ss_attempts;
+
+/* A note that is only a role in one attempt (a SYN and its index, or the
+ * outcome and the SYN it answers; no crossing SYN, no superseded attempt,
+ * no SYN/ACK retry), as nearly every note is, in eight bytes. */
+typedef struct ss_attempt_mark {
+    uint32_t attempt_id;
+    uint32_t role_and_index;    /* top bit: SS_ROLE_OUTCOME; the rest: syn_index or answers */
+} ss_attempt_mark;
+
+/* The mark of a note, if it fits in one. */
+bool ss_attempt_note_to_mark(const ss_attempt_note *note, ss_attempt_mark *mark);
+/* The note a mark stands for. */
+void ss_attempts_note_from_mark(const ss_attempts *tracker, ss_attempt_mark mark, ss_attempt_note *note);
 
 ss_attempts *ss_attempts_new(void);
 void ss_attempts_free(ss_attempts *tracker);

@@ -81,6 +81,23 @@ void ss_windows_free(ss_windows *w)
     g_free(w);
 }
 
+const ss_conn_sides *ss_windows_sides_starting_at(const ss_windows *w, uint32_t frame)
+{
+    /* in order of first frame: connections start as frames are fed */
+    guint lo = 0, hi = w->sides->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        const ss_conn_sides *s = g_ptr_array_index(w->sides, mid);
+        if (s->first_frame == frame)
+            return s;
+        if (s->first_frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 bool ss_windows_one_direction_only(const ss_windows *w) { return w->one_way > 0 && w->two_way == 0; }
 
 bool ss_conn_one_direction(const ss_conn_sides *s)

@@ -50,6 +50,9 @@ bool ss_window_note_present(const ss_window_note *n);
 
 typedef struct ss_windows ss_windows;
 
+/* The sides of the connection whose first frame is frame, or NULL. */
+const ss_conn_sides *ss_windows_sides_starting_at(const ss_windows *w, uint32_t frame);
+
 ss_windows *ss_windows_new(void);
 void ss_windows_free(ss_windows *w);
 

@@ -64,7 +64,9 @@ static void synsight_cleanup(void)
 }
 
 /* Per-frame results are kept per analysis and only when present, so that a
- * large capture of mid-stream connections stores a few bytes per frame. */
+ * large capture of mid-stream connections stores a few bytes per frame: a
+ * window note in four bytes and an attempt note in eight when they fit
+ * (ss_analysis_keep_window, ss_analysis_keep_attempt). */
 enum { KEY_ATTEMPT, KEY_REFUSAL, KEY_WINDOW };
 
 static void keep(packet_info *pinfo, int key, const void *part, size_t size)
@@ -74,11 +76,11 @@ static void keep(packet_info *pinfo, int key, const void *part, size_t size)
 
 static void store(packet_info *pinfo, const ss_frame_result *res)
 {
-    if (ss_attempt_note_present(&res->attempt))
+    if (ss_attempt_note_present(&res->attempt) && !ss_analysis_keep_attempt(analysis, pinfo->num, &res->attempt))
         keep(pinfo, KEY_ATTEMPT, &res->attempt, sizeof res->attempt);
     if (res->refusal.present)
         keep(pinfo, KEY_REFUSAL, &res->refusal, sizeof res->refusal);
-    if (ss_window_note_present(&res->window))
+    if (ss_window_note_present(&res->window) && !ss_analysis_keep_window(analysis, pinfo->num, &res->window))
         keep(pinfo, KEY_WINDOW, &res->window, sizeof res->window);
 }
 
@@ -90,11 +92,13 @@ static bool recall(packet_info *pinfo, ss_frame_result *res)
     const ss_window_note *w = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_WINDOW);
     if (a)
         res->attempt = *a;
+    bool attempt_marked = !a && ss_analysis_kept_attempt(analysis, pinfo->num, &res->attempt);
     if (r)
         res->refusal = *r;
     if (w)
         res->window = *w;
-    return a || r || w;
+    bool window_marked = !w && ss_analysis_kept_window(analysis, pinfo->num, &res->window);
+    return a || r || w || attempt_marked || window_marked;
 }
 
 static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)

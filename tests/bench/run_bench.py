@@ -93,6 +93,8 @@ def scenarios(a, without, with_):
           f"{'RSS without':>12s} {'with':>9s} {'ratio':>6s}  extra per unit")
     modes = {"1 pass": ["-Y", "tcp.flags.reset==1"], "-2": ["-2", "-Y", "tcp.flags.reset==1"]}
     for name, gen_args, unit, units in SCENARIOS:
+        if a.only and name not in a.only:
+            continue
         capture = a.capture if not gen_args else os.path.join(os.path.dirname(a.capture),
                                                                gen_args[0].strip("-") + ".pcap")
         ensure_capture(capture, gen_args)
@@ -111,6 +113,8 @@ def main():
     ap.add_argument("--capture", default="/tmp/synsight-bench/big.pcap")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--scenarios", action="store_true", help="the cost-at-scale table (see above)")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="with --scenarios: only this scenario (repeatable), e.g. --only 'SYN flood'")
     a = ap.parse_args()
     if a.scenarios:
         without, with_ = plugin_dir(None, a.ws_version), plugin_dir(a.plugin, a.ws_version)

@@ -1,0 +1,90 @@
+/* test_frame_log.c - records found by frame; attempt notes kept as marks
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "frame_log.h"
+
+#include "analysis.h"
+#include "check.h"
+#include "fixtures.h"
+
+static void test_log(void)
+{
+    ss_frame_log *log = ss_frame_log_new(sizeof(uint64_t));
+    CHECK(ss_frame_log_find(log, 1) == NULL);
+    CHECK_EQ_INT(ss_frame_log_bytes(log), 0);
+    /* more than one chunk of 4096, with gaps */
+    for (uint32_t f = 3; f <= 30000; f += 3) {
+        uint64_t v = (uint64_t)f * 1000003u;
+        CHECK(ss_frame_log_add(log, f, &v));
+    }
+    uint64_t v = 7;
+    CHECK(!ss_frame_log_add(log, 30000, &v));   /* not after the last: refused */
+    CHECK(!ss_frame_log_add(log, 12, &v));
+    int found = 0, wrong = 0;
+    for (uint32_t f = 0; f <= 30003; f++) {
+        const void *r = ss_frame_log_find(log, f);
+        if (f % 3 == 0 && f >= 3 && f <= 30000) {
+            uint64_t got = 0;
+            if (r)
+                memcpy(&got, r, sizeof got);
+            found += r != NULL;
+            wrong += got != (uint64_t)f * 1000003u;
+        } else {
+            wrong += r != NULL;
+        }
+    }
+    CHECK_EQ_INT(found, 10000);
+    CHECK_EQ_INT(wrong, 0);
+    ss_frame_log_free(log);
+}
+
+/* A retried, then answered attempt: its SYNs and its SYN/ACK come back
+ * from their marks as they were; a crossing SYN's note does not fit. */
+static void test_attempt_marks(void)
+{
+    ss_analysis *an = ss_analysis_new();
+    ss_tuple t = test_tuple(1, 40000, 2, 80), back = ss_tuple_reverse(&t);
+    ss_segment segs[] = {
+        test_tcp(1, 1 * SS_NS_PER_SEC, t, SS_TCP_SYN, 100, 0),
+        test_tcp(2, 2 * SS_NS_PER_SEC, t, SS_TCP_SYN, 100, 0),
+        test_tcp(3, 3 * SS_NS_PER_SEC, back, SS_TCP_SYN | SS_TCP_ACK, 900, 101),
+    };
+    ss_frame_result want[3];
+    for (int i = 0; i < 3; i++) {
+        ss_analysis_feed(an, &segs[i], &want[i]);
+        CHECK(ss_analysis_keep_attempt(an, segs[i].frame, &want[i].attempt));
+    }
+    for (int i = 0; i < 3; i++) {
+        ss_attempt_note got;
+        CHECK(ss_analysis_kept_attempt(an, segs[i].frame, &got));
+        CHECK_EQ_INT(got.role, want[i].attempt.role);
+        CHECK(got.attempt == want[i].attempt.attempt);
+        CHECK_EQ_INT(got.syn_index, want[i].attempt.syn_index);
+        CHECK_EQ_INT(got.answers, want[i].attempt.answers);
+        CHECK(!got.crosses && !got.supersedes && !got.synack_retry);
+    }
+    CHECK_EQ_INT(want[1].attempt.syn_index, 1);
+    CHECK_EQ_INT(want[2].attempt.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(want[2].attempt.answers, 2);
+
+    /* simultaneous open: the other end's SYN crosses: kept by the caller */
+    ss_tuple u = test_tuple(3, 5000, 4, 6000), ub = ss_tuple_reverse(&u);
+    ss_segment a = test_tcp(4, 4 * SS_NS_PER_SEC, u, SS_TCP_SYN, 1, 0);
+    ss_segment b = test_tcp(5, 5 * SS_NS_PER_SEC, ub, SS_TCP_SYN, 2, 0);
+    ss_frame_result ra, rb;
+    ss_analysis_feed(an, &a, &ra);
+    ss_analysis_feed(an, &b, &rb);
+    CHECK(rb.attempt.crosses == 4);
+    CHECK(!ss_analysis_keep_attempt(an, 5, &rb.attempt));
+    ss_attempt_note got;
+    CHECK(!ss_analysis_kept_attempt(an, 5, &got));
+    ss_analysis_free(an);
+}
+
+int main(void)
+{
+    RUN(test_log);
+    RUN(test_attempt_marks);
+    return check_report();
+}
