@@ -20,9 +20,17 @@ typedef struct synack_train {
 /* Both directions of one connection; index = direction of the sender
  * relative to the connection key (see ss_conn_key). */
 typedef struct conn_state {
+    ss_tuple     key;           /* first: the record is its own hash-table key */
     ss_attempt  *attempt[2];    /* latest attempt opened by that side */
-    synack_train synack[2];     /* SYN/ACKs sent by that side */
+    synack_train *synack;       /* SYN/ACKs sent by each side; NULL until the first */
 } conn_state;
+
+static void conn_state_free(gpointer p)
+{
+    conn_state *c = p;
+    g_free(c->synack);
+    g_free(c);
+}
 
 #define AWAITING_FILTER_BITS 16
 
@@ -50,7 +58,8 @@ static void attempt_free(gpointer p)
 ss_attempts *ss_attempts_new(void)
 {
     ss_attempts *t = g_new0(ss_attempts, 1);
-    t->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, g_free);
+    /* a set of records keyed by their first member: no separate keys or values */
+    t->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, NULL, conn_state_free);
     t->all = g_ptr_array_new_with_free_func(attempt_free);
     t->awaiting = g_hash_table_new(g_direct_hash, g_direct_equal);
     return t;
@@ -108,7 +117,8 @@ static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, 
     conn_state *c = g_hash_table_lookup(t->conns, &key);
     if (!c && create) {
         c = g_new0(conn_state, 1);
-        g_hash_table_insert(t->conns, ss_memdup(&key, sizeof key), c);
+        c->key = key;
+        g_hash_table_add(t->conns, c);
     }
     return c;
 }
@@ -116,7 +126,7 @@ static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, 
 static void append_syn(ss_attempt *a, const ss_segment *seg)
 {
     if (a->syn_count == a->syn_capacity) {
-        a->syn_capacity = a->syn_capacity ? a->syn_capacity * 2 : 2;
+        a->syn_capacity = a->syn_capacity ? a->syn_capacity * 2 : 1;   /* most attempts have one SYN */
         a->syns = g_renew(ss_syn, a->syns, a->syn_capacity);
     }
     ss_syn *s = &a->syns[a->syn_count++];
@@ -237,6 +247,8 @@ static void add_synack(ss_attempts *t, const ss_segment *seg, ss_attempt_note *n
 {
     int dir;
     conn_state *c = conn_lookup(t, &seg->tuple, &dir, true);
+    if (!c->synack)
+        c->synack = g_new0(synack_train, 2);
     synack_train *train = &c->synack[dir];
     if (train->valid && train->seq == seg->seq) {
         note->synack_retry = ++train->count;

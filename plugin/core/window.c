@@ -42,6 +42,7 @@ typedef struct midstream {
 } midstream;
 
 typedef struct conn {
+    ss_tuple key;                       /* first: the record is its own hash-table key */
     midstream *mid;                     /* NULL: the first segment seen was a SYN or SYN/ACK */
     ss_conn_sides *sides;               /* owned by ss_windows.sides: notes point at it */
     bool    one_sided_marked;
@@ -67,7 +68,8 @@ struct ss_windows {
 ss_windows *ss_windows_new(void)
 {
     ss_windows *w = g_new0(ss_windows, 1);
-    w->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, conn_free);
+    /* a set of records keyed by their first member: no separate keys or values */
+    w->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, NULL, conn_free);
     w->sides = g_ptr_array_new_with_free_func(g_free);
     return w;
 }
@@ -189,11 +191,13 @@ void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *no
         /* a new connection, or a new one reusing the addresses and ports */
         if (!c) {
             c = g_new(conn, 1);
-            g_hash_table_insert(w->conns, ss_memdup(&key, sizeof key), c);
+            c->key = key;
+            g_hash_table_add(w->conns, c);
         } else {
             g_free(c->mid);
         }
         memset(c, 0, sizeof *c);
+        c->key = key;                   /* the same key: the table stays as it was */
         c->syn_wscale[0] = c->syn_wscale[1] = -1;
         if (!(seg->flags & SS_TCP_SYN))
             c->mid = g_new0(midstream, 1);
