@@ -56,8 +56,10 @@
 #endif
 
 /* The Statistics menu's group: REGISTER_STAT_GROUP_UNSORTED became
- * REGISTER_PACKET_STAT_GROUP_UNSORTED when the log groups came (3.7, for
- * Logray); an enum, so a version test. */
+ * REGISTER_PACKET_STAT_GROUP_UNSORTED when the log groups came (for
+ * Logray); an enum, so a version test. 3.7 is inferred (4.0 has the new
+ * name, 3.4 the old): were 3.6 to have the new name already, its build
+ * would fail to compile, naming REGISTER_STAT_GROUP_UNSORTED. */
 #if SS_WS_AT_LEAST(3, 7)
 #define SS_STAT_GROUP_UNSORTED REGISTER_PACKET_STAT_GROUP_UNSORTED
 #else
