@@ -16,7 +16,7 @@ set -euo pipefail
 # Debian >= 11 no longer ships in util-linux)
 demo_packages=(cmake make gcc libc6-dev pkg-config wireshark-dev libglib2.0-dev tshark python3 bsdextrautils)
 # Wireshark 3.x's CMake files name libgcrypt's and GnuTLS's .so, which its
-# wireshark-dev does not pull in (Debian 11; Ubuntu 22.04 the same series)
+# wireshark-dev does not pull in (seen on Debian 11; assumed for Ubuntu 22.04's 3.6)
 . /etc/os-release 2>/dev/null || true
 case "${VERSION_CODENAME:-}" in
   bullseye|jammy) demo_packages+=(libgcrypt20-dev libgnutls28-dev) ;;

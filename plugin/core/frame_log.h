@@ -16,7 +16,7 @@
 
 typedef struct ss_frame_log ss_frame_log;
 
-/* Records of record_size bytes (at most 64). */
+/* Records of record_size bytes. */
 ss_frame_log *ss_frame_log_new(size_t record_size);
 void ss_frame_log_free(ss_frame_log *log);
 
@@ -27,7 +27,7 @@ bool ss_frame_log_add(ss_frame_log *log, uint32_t frame, const void *record);
 /* Frame's record, or NULL. */
 const void *ss_frame_log_find(const ss_frame_log *log, uint32_t frame);
 
-/* Bytes held, for the memory figures in docs/performance.md. */
+/* Bytes held (the unit tests check what a log allocates). */
 size_t ss_frame_log_bytes(const ss_frame_log *log);
 
 #endif

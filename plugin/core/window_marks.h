@@ -37,7 +37,7 @@ bool ss_window_marks_put(ss_window_marks *marks, uint32_t frame, const ss_window
  * none was kept. */
 bool ss_window_marks_get(const ss_window_marks *marks, uint32_t frame, ss_window_note *note, bool *starts_conn);
 
-/* Bytes held, for the memory figures in docs/performance.md. */
+/* Bytes held (the unit tests check that blocks exist only where marks are). */
 size_t ss_window_marks_bytes(const ss_window_marks *marks);
 
 #endif
