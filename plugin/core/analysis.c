@@ -11,12 +11,20 @@
 #include "window_marks.h"
 
 struct ss_analysis {
+    ss_conns *conns;                /* one record per 4-tuple: the attempts' and the windows' parts */
     ss_attempts *attempts;
     ss_refusals *refusals;
     ss_windows *windows;
     ss_announcements *announcements;
-    ss_frame_log *attempt_marks;    /* the frames' attempt notes that fit in eight bytes */
+    /* The frames' attempt notes that fit in a mark: a later SYN's attempt
+     * (4 bytes; which SYN it is, is read from the attempt), an outcome's
+     * mark (8). A first SYN's note is found from its attempt, unstored. */
+    ss_frame_log *syn_marks;
+    ss_frame_log *outcome_marks;
+    ss_frame_log *first_syns_not_kept;  /* first SYNs whose note the caller keeps (no record bytes) */
     ss_window_marks *window_marks;  /* the frames' window notes that fit in four bytes */
+    uint64_t *noted;                /* bit per frame: the frame has a finding */
+    uint32_t  noted_words;
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
@@ -30,11 +38,14 @@ struct ss_analysis {
 ss_analysis *ss_analysis_new(void)
 {
     ss_analysis *an = g_new0(ss_analysis, 1);
-    an->attempts = ss_attempts_new();
+    an->conns = ss_conns_new();
+    an->attempts = ss_attempts_new_in(an->conns);
     an->refusals = ss_refusals_new();
-    an->windows = ss_windows_new();
+    an->windows = ss_windows_new_in(an->conns);
     an->announcements = ss_announcements_new();
-    an->attempt_marks = ss_frame_log_new(sizeof(ss_attempt_mark));
+    an->syn_marks = ss_frame_log_new(sizeof(uint32_t));
+    an->outcome_marks = ss_frame_log_new(sizeof(ss_attempt_mark));
+    an->first_syns_not_kept = ss_frame_log_new(0);
     an->window_marks = ss_window_marks_new();
     return an;
 }
@@ -46,14 +57,31 @@ void ss_analysis_free(ss_analysis *an)
     ss_attempts_free(an->attempts);
     ss_refusals_free(an->refusals);
     ss_windows_free(an->windows);
+    ss_conns_free(an->conns);
     ss_announcements_free(an->announcements);
-    ss_frame_log_free(an->attempt_marks);
+    ss_frame_log_free(an->syn_marks);
+    ss_frame_log_free(an->outcome_marks);
+    ss_frame_log_free(an->first_syns_not_kept);
+    g_free(an->noted);
     ss_window_marks_free(an->window_marks);
     if (an->floods) {
         g_hash_table_destroy(an->flood_at);
         g_ptr_array_unref(an->floods);
     }
     g_free(an);
+}
+
+static void note_frame(ss_analysis *an, uint32_t frame)
+{
+    if (frame / 64 >= an->noted_words) {
+        uint32_t words = an->noted_words ? an->noted_words : 1024;
+        while (frame / 64 >= words)
+            words *= 2;
+        an->noted = g_renew(uint64_t, an->noted, words);
+        memset(an->noted + an->noted_words, 0, (words - an->noted_words) * sizeof *an->noted);
+        an->noted_words = words;
+    }
+    an->noted[frame / 64] |= UINT64_C(1) << (frame % 64);
 }
 
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out)
@@ -64,15 +92,19 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     if (seg->kind == SS_SEG_TCP)
         an->tcp_frames++;
     switch (seg->kind) {
-    case SS_SEG_TCP:
-        ss_attempts_add_tcp(an->attempts, seg, &out->attempt);
+    case SS_SEG_TCP: {
+        /* one look-up for both analyses */
+        int dir;
+        ss_conn *conn = ss_conns_get(an->conns, &seg->tuple, &dir);
+        ss_attempts_add_tcp_in(an->attempts, conn, dir, seg, &out->attempt);
         if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0)
             out->attempt.attempt->announced = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
         if (seg->announced_count)
             ss_announcements_add(an->announcements, seg);
         ss_refusal_from_rst(seg, &out->attempt, &out->refusal);
-        ss_windows_add_tcp(an->windows, seg, &out->window);
+        ss_windows_add_tcp_in(an->windows, conn, dir, seg, &out->window);
         break;
+    }
     case SS_SEG_ICMP_ERROR:
         ss_refusals_add_icmp(an->refusals, an->attempts, seg, &out->attempt, &out->refusal);
         break;
@@ -82,7 +114,15 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_NONE:
         break;
     }
-    return ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window);
+    bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window);
+    if (noted)
+        note_frame(an, seg->frame);
+    return noted;
+}
+
+bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame)
+{
+    return an && frame / 64 < an->noted_words && (an->noted[frame / 64] >> (frame % 64) & 1);
 }
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an)
@@ -97,31 +137,71 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
 bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note)
 {
     ss_attempt_mark mark;
-    return ss_attempt_note_to_mark(note, &mark) && ss_frame_log_add(an->attempt_marks, frame, &mark);
+    if (!ss_attempt_note_to_mark(note, &mark)) {
+        if (note->role == SS_ROLE_SYN && note->syn_index == 0)
+            ss_frame_log_add(an->first_syns_not_kept, frame, NULL);
+        return false;
+    }
+    if (note->role == SS_ROLE_SYN)
+        return note->syn_index == 0 || ss_frame_log_add(an->syn_marks, frame, &mark.attempt_id);
+    return ss_frame_log_add(an->outcome_marks, frame, &mark);
 }
 
 bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_note *note)
 {
-    const void *found = an ? ss_frame_log_find(an->attempt_marks, frame) : NULL;
-    if (!found)
+    if (!ss_analysis_frame_noted(an, frame))
         return false;
     ss_attempt_mark mark;
-    memcpy(&mark, found, sizeof mark);
+    const void *found = ss_frame_log_find(an->outcome_marks, frame);
+    if (found) {
+        memcpy(&mark, found, sizeof mark);
+        ss_attempts_note_from_mark(an->attempts, mark, note);
+        return true;
+    }
+    const ss_attempt *a = NULL;
+    if ((found = ss_frame_log_find(an->syn_marks, frame)) != NULL) {
+        memcpy(&mark.attempt_id, found, sizeof mark.attempt_id);
+        a = ss_attempts_get(an->attempts, mark.attempt_id);
+    } else if (!ss_frame_log_find(an->first_syns_not_kept, frame) &&
+               (a = ss_attempts_first_syn_at(an->attempts, frame)) != NULL) {
+        mark.attempt_id = a->id;
+    } else {
+        return false;
+    }
+    mark.role_and_index = ss_attempt_syn_index(a, frame);
     ss_attempts_note_from_mark(an->attempts, mark, note);
     return true;
 }
 
+/* A note that says no more than "this frame starts a connection" is found
+ * again from the connection's sides, unstored. */
+static bool only_starts_connection(const ss_window_note *n)
+{
+    return n->sides && !n->scale_unknown && !n->one_sided && !n->overrun && n->min_shift < 0;
+}
+
 bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_note *note)
 {
+    if (only_starts_connection(note))
+        return true;
     return ss_window_note_fits_mark(note) && ss_window_marks_put(an->window_marks, frame, note);
 }
 
 bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note)
 {
-    bool starts_conn;
-    if (!an || !ss_window_marks_get(an->window_marks, frame, note, &starts_conn))
+    if (!ss_analysis_frame_noted(an, frame))
         return false;
-    note->sides = starts_conn ? ss_windows_sides_starting_at(an->windows, frame) : NULL;
+    bool starts_conn;
+    if (ss_window_marks_get(an->window_marks, frame, note, &starts_conn)) {
+        note->sides = starts_conn ? ss_windows_sides_starting_at(an->windows, frame) : NULL;
+        return true;
+    }
+    const ss_conn_sides *sides = ss_windows_sides_starting_at(an->windows, frame);
+    if (!sides)
+        return false;
+    memset(note, 0, sizeof *note);
+    note->min_shift = -1;
+    note->sides = sides;
     return true;
 }
 

@@ -42,14 +42,20 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an);
 
-/* Per-frame storage of a frame's attempt note: most notes fit in eight
- * bytes kept here (true); the caller keeps the others itself (false). */
+/* Whether ss_analysis_feed found anything in frame: the frames without
+ * (nearly all) are told apart from the others with one bit each. */
+bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame);
+
+/* Per-frame storage of a frame's attempt note: most notes are kept here in
+ * no more than eight bytes (true); the caller keeps the others itself
+ * (false). */
 bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note);
 /* The note ss_analysis_keep_attempt kept for frame, if any. */
 bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_note *note);
 
-/* Per-frame storage of a frame's window note: most notes fit in four bytes
- * kept here (true); the caller keeps the others itself (false). */
+/* Per-frame storage of a frame's window note: most notes are kept here in
+ * no more than four bytes (true); the caller keeps the others itself
+ * (false). */
 bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_note *note);
 /* The note ss_analysis_keep_window kept for frame, with its sides, if any. */
 bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note);

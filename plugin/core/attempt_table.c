@@ -94,19 +94,20 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
 {
     if (!a || a->syn_count == 0)
         return NULL;
-    gpointer key = GUINT_TO_POINTER(a->syns[0].frame);
+    gpointer key = GUINT_TO_POINTER(a->first_syn.frame);
     ss_attempt_row *r = g_hash_table_lookup(t->by_frame, key);
     bool counted = r != NULL;
     if (!r) {
         r = g_new0(ss_attempt_row, 1);
         g_ptr_array_add(t->rows, r);
         g_hash_table_insert(t->by_frame, key, r);
-        destination(t, &a->tuple)->attempts++;
     }
-    r->tuple = a->tuple;
-    r->first_frame = a->syns[0].frame;
-    r->first_syn_ns = a->syns[0].time_ns;
-    r->first_syn_s = ss_time_seconds(ss_time_diff(a->syns[0].time_ns, capture_start_ns));
+    r->tuple = ss_attempt_tuple(a);
+    if (!counted)
+        destination(t, &r->tuple)->attempts++;
+    r->first_frame = a->first_syn.frame;
+    r->first_syn_ns = a->first_syn.time_ns;
+    r->first_syn_s = ss_time_seconds(ss_time_diff(a->first_syn.time_ns, capture_start_ns));
     r->syn_count = a->syn_count;
     r->schedule = ss_attempt_schedule(a, a->syn_count, NULL);
     r->open = a->outcome == SS_OUTCOME_OPEN;
@@ -155,7 +156,7 @@ static bool one_direction_only(const ss_attempt_table *t)
 {
     for (guint i = 0; i < t->connections->len; i++) {
         const ss_conn_sides *c = g_ptr_array_index(t->connections, i);
-        if (c->seen[0] && c->seen[1])
+        if (ss_conn_both_directions(c))
             return false;
     }
     return true;

@@ -4,6 +4,8 @@
  */
 #include "attempts.h"
 
+#include "pool.h"
+
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,71 +13,104 @@
 
 /* A SYN/ACK train: the server's SYN/ACKs with one ISN. */
 typedef struct synack_train {
-    bool     valid;
-    uint32_t seq;
-    uint32_t count;             /* retransmissions so far */
     int64_t  last_ns;
+    uint32_t seq;
+    uint32_t count : 31;        /* retransmissions so far */
+    uint32_t valid : 1;
 } synack_train;
 
-/* Both directions of one connection; index = direction of the sender
- * relative to the connection key (see ss_conn_key). */
-typedef struct conn_state {
-    ss_tuple     key;           /* first: the record is its own hash-table key */
-    ss_attempt  *attempt[2];    /* latest attempt opened by that side */
-    synack_train *synack;       /* SYN/ACKs sent by each side; NULL until the first */
-} conn_state;
-
-static void conn_state_free(gpointer p)
-{
-    conn_state *c = p;
-    g_free(c->synack);
-    g_free(c);
-}
-
-#define AWAITING_FILTER_BITS 16
-
-static unsigned awaiting_bucket(uint32_t v) { return (v * UINT32_C(2654435761)) >> (32 - AWAITING_FILTER_BITS); }
-
 struct ss_attempts {
-    GHashTable *conns;          /* ss_tuple key -> conn_state */
-    GPtrArray  *all;            /* every attempt, owned here */
-    /* ISN + 1 of every attempt that a later segment may still prove
-     * answered -> how many such attempts: a segment whose seq and ack are
-     * both absent here cannot be evidence, and costs no tuple lookup. */
-    GHashTable *awaiting;
-    /* The same set as counts per hash bucket, asked first: most segments of
-     * a busy capture are answered without touching the hash table. */
-    uint16_t awaiting_filter[1 << AWAITING_FILTER_BITS];
+    ss_conns *conns;            /* connection records: attempts' part in each */
+    bool      owns_conns;
+    ss_pool  *all;              /* every attempt (ss_attempt), numbered by id */
+    ss_pool  *synacks;          /* synack_train[2] for each connection that sent a SYN/ACK */
 };
 
-static void attempt_free(gpointer p)
-{
-    ss_attempt *a = p;
-    g_free(a->syns);
-    g_free(a);
-}
-
-ss_attempts *ss_attempts_new(void)
+static ss_attempts *tracker_new(ss_conns *conns, bool owns)
 {
     ss_attempts *t = g_new0(ss_attempts, 1);
-    /* a set of records keyed by their first member: no separate keys or values */
-    t->conns = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, NULL, conn_state_free);
-    t->all = g_ptr_array_new_with_free_func(attempt_free);
-    t->awaiting = g_hash_table_new(g_direct_hash, g_direct_equal);
+    t->conns = conns;
+    t->owns_conns = owns;
+    t->all = ss_pool_new(sizeof(ss_attempt));
+    t->synacks = ss_pool_new(2 * sizeof(synack_train));
     return t;
 }
+
+ss_attempts *ss_attempts_new(void) { return tracker_new(ss_conns_new(), true); }
+
+ss_attempts *ss_attempts_new_in(ss_conns *conns) { return tracker_new(conns, false); }
 
 void ss_attempts_free(ss_attempts *t)
 {
     if (!t)
         return;
-    g_hash_table_destroy(t->conns);
-    g_ptr_array_free(t->all, TRUE);
-    g_hash_table_destroy(t->awaiting);
+    for (uint32_t i = 0; i < ss_pool_count(t->all); i++)
+        g_free(((ss_attempt *)ss_pool_at(t->all, i))->later_syns);
+    ss_pool_free(t->all);
+    ss_pool_free(t->synacks);
+    if (t->owns_conns)
+        ss_conns_free(t->conns);
     g_free(t);
 }
 
-uint32_t ss_attempts_count(const ss_attempts *t) { return t->all->len; }
+uint32_t ss_attempts_count(const ss_attempts *t) { return ss_pool_count(t->all); }
+
+ss_attempt *ss_attempts_get(const ss_attempts *t, uint32_t id) { return ss_pool_at(t->all, id); }
+
+ss_attempt *ss_attempts_first_syn_at(const ss_attempts *t, uint32_t frame)
+{
+    uint32_t lo = 0, hi = ss_pool_count(t->all);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        ss_attempt *a = ss_pool_at(t->all, mid);
+        if (a->first_syn.frame == frame)
+            return a;
+        if (a->first_syn.frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a)
+{
+    if (!a->outcome_frame)
+        return 0;
+    /* the SYNs fed before the outcome frame: those with a lower frame number */
+    uint32_t lo = 0, hi = a->syn_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ss_attempt_syn(a, mid)->frame < a->outcome_frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame)
+{
+    /* SYN frames rise: they were fed in capture order */
+    uint32_t lo = 0, hi = a->syn_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint32_t f = ss_attempt_syn(a, mid)->frame;
+        if (f == frame)
+            return mid;
+        if (f < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return UINT32_MAX;
+}
+
+ss_tuple ss_attempt_tuple(const ss_attempt *a)
+{
+    ss_tuple key = ss_conn_tuple(a->conn);
+    return a->reversed ? ss_tuple_reverse(&key) : key;
+}
 
 /* Kept even when not shown yet: a first SYN matters once the attempt is
  * retried or fails, which only later frames tell. */
@@ -100,7 +135,7 @@ bool ss_attempt_note_to_mark(const ss_attempt_note *n, ss_attempt_mark *mark)
 void ss_attempts_note_from_mark(const ss_attempts *t, ss_attempt_mark mark, ss_attempt_note *n)
 {
     memset(n, 0, sizeof *n);
-    n->attempt = g_ptr_array_index(t->all, mark.attempt_id);
+    n->attempt = ss_attempts_get(t, mark.attempt_id);
     uint32_t index = mark.role_and_index & ~MARK_OUTCOME;
     if (mark.role_and_index & MARK_OUTCOME) {
         n->role = SS_ROLE_OUTCOME;
@@ -111,25 +146,35 @@ void ss_attempts_note_from_mark(const ss_attempts *t, ss_attempt_mark mark, ss_a
     }
 }
 
-static conn_state *conn_lookup(ss_attempts *t, const ss_tuple *tuple, int *dir, bool create)
+/* The latest attempt that side (a direction) of the connection opened, or NULL. */
+static ss_attempt *latest_attempt(const ss_attempts *t, const ss_conn *c, int side)
 {
-    ss_tuple key = ss_conn_key(tuple, dir);
-    conn_state *c = g_hash_table_lookup(t->conns, &key);
-    if (!c && create) {
-        c = g_new0(conn_state, 1);
-        c->key = key;
-        g_hash_table_add(t->conns, c);
-    }
+    uint32_t id = c->attempts.attempt[side];
+    return id ? ss_pool_at(t->all, id - 1) : NULL;
+}
+
+/* Room for n later SYNs: exact up to 8 (most trains are shorter), then
+ * doubling. */
+static uint32_t later_capacity(uint32_t n)
+{
+    if (n <= 8)
+        return n;
+    uint32_t c = 8;
+    while (c < n)
+        c *= 2;
     return c;
 }
 
 static void append_syn(ss_attempt *a, const ss_segment *seg)
 {
-    if (a->syn_count == a->syn_capacity) {
-        a->syn_capacity = a->syn_capacity ? a->syn_capacity * 2 : 1;   /* most attempts have one SYN */
-        a->syns = g_renew(ss_syn, a->syns, a->syn_capacity);
+    ss_syn *s = &a->first_syn;
+    if (a->syn_count > 0) {
+        uint32_t later = a->syn_count;  /* later SYNs once this one is in */
+        if (later_capacity(later) != later_capacity(later - 1))
+            a->later_syns = g_renew(ss_syn, a->later_syns, later_capacity(later));
+        s = &a->later_syns[later - 1];
     }
-    ss_syn *s = &a->syns[a->syn_count++];
+    a->syn_count++;
     s->frame = seg->frame;
     s->time_ns = seg->time_ns;
     s->has_ts = seg->has_ts;
@@ -142,97 +187,70 @@ static bool attempt_can_end(const ss_attempt *a)
     return a->outcome != SS_OUTCOME_ANSWERED && a->outcome != SS_OUTCOME_SUPERSEDED;
 }
 
-static void awaiting_add(ss_attempts *t, uint32_t isn_plus_1, int delta)
+static ss_attempt *attempt_new(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg)
 {
-    uint16_t *count = &t->awaiting_filter[awaiting_bucket(isn_plus_1)];
-    if (*count != UINT16_MAX)           /* a full bucket stays full: never a false "absent" */
-        *count = (uint16_t)(*count + delta);
-    gpointer key = GUINT_TO_POINTER(isn_plus_1);
-    int n = GPOINTER_TO_INT(g_hash_table_lookup(t->awaiting, key)) + delta;
-    if (n > 0)
-        g_hash_table_insert(t->awaiting, key, GINT_TO_POINTER(n));
-    else
-        g_hash_table_remove(t->awaiting, key);
-}
-
-static bool awaiting_has(const ss_attempts *t, uint32_t isn_plus_1)
-{
-    return t->awaiting_filter[awaiting_bucket(isn_plus_1)] &&
-           g_hash_table_contains(t->awaiting, GUINT_TO_POINTER(isn_plus_1));
-}
-
-static ss_attempt *attempt_new(ss_attempts *t, const ss_segment *seg)
-{
-    ss_attempt *a = g_new0(ss_attempt, 1);
-    a->id = t->all->len;
-    a->tuple = seg->tuple;
+    uint32_t id;
+    ss_attempt *a = ss_pool_add(t->all, &id);
+    a->id = id;
+    a->conn = c;
+    a->reversed = dir != 0;
     a->isn = seg->seq;
-    g_ptr_array_add(t->all, a);
-    awaiting_add(t, a->isn + 1, 1);
+    c->attempts.attempt[dir] = id + 1;
     return a;
 }
 
-/* Sets an outcome; an attempt that can no longer end leaves the awaiting set. */
-static void set_outcome(ss_attempts *t, ss_attempt *a, ss_outcome outcome)
-{
-    bool could = attempt_can_end(a);
-    a->outcome = outcome;
-    if (could && !attempt_can_end(a))
-        awaiting_add(t, a->isn + 1, -1);
-}
+static void set_outcome(ss_attempt *a, ss_outcome outcome) { a->outcome = (uint8_t)outcome; }
 
-static void end_attempt(ss_attempts *t, ss_attempt *a, ss_outcome outcome, const ss_segment *seg,
-                        uint32_t answered_syn, ss_attempt_note *note)
+static void end_attempt(ss_attempt *a, ss_outcome outcome, const ss_segment *seg, uint32_t answered_syn,
+                        ss_attempt_note *note)
 {
-    set_outcome(t, a, outcome);
+    set_outcome(a, outcome);
     a->outcome_frame = seg->frame;
     a->outcome_time_ns = seg->time_ns;
     a->answered_syn = answered_syn;
-    a->syns_at_outcome = a->syn_count;
     note->role = SS_ROLE_OUTCOME;
     note->attempt = a;
     note->answers = answered_syn;
 }
 
-static uint32_t latest_syn(const ss_attempt *a) { return a->syns[a->syn_count - 1].frame; }
+static uint32_t latest_syn(const ss_attempt *a) { return ss_attempt_syn(a, a->syn_count - 1)->frame; }
 
 /* The SYN a SYN/ACK answers: the one whose TSval it echoes, else the latest. */
 static uint32_t syn_answered_by(const ss_attempt *a, const ss_segment *synack)
 {
     if (synack->has_ts) {
-        for (uint32_t i = a->syn_count; i-- > 0;)
-            if (a->syns[i].has_ts && a->syns[i].tsval == synack->tsecr)
-                return a->syns[i].frame;
+        for (uint32_t i = a->syn_count; i-- > 0;) {
+            const ss_syn *s = ss_attempt_syn(a, i);
+            if (s->has_ts && s->tsval == synack->tsecr)
+                return s->frame;
+        }
     }
     return latest_syn(a);
 }
 
-static void add_syn(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
-    int dir;
-    conn_state *c = conn_lookup(t, &seg->tuple, &dir, true);
-    ss_attempt *a = c->attempt[dir];
+    ss_attempt *a = latest_attempt(t, c, dir);
     if (a && a->isn == seg->seq) {
         /* The client sent the SYN again, so a refusal seen before did not end
          * the attempt (Linux ignores an ICMP error that arrives while the
          * socket is busy, and one whose quote does not match). */
         if (a->outcome == SS_OUTCOME_REFUSED_ICMP || a->outcome == SS_OUTCOME_REFUSED_RST)
-            set_outcome(t, a, SS_OUTCOME_OPEN);
+            set_outcome(a, SS_OUTCOME_OPEN);
     } else {
         if (a && a->outcome == SS_OUTCOME_OPEN) {
-            set_outcome(t, a, SS_OUTCOME_SUPERSEDED);
+            set_outcome(a, SS_OUTCOME_SUPERSEDED);
             a->superseded_by = seg->frame;
             note->supersedes = a;
         }
-        a = attempt_new(t, seg);
-        c->attempt[dir] = a;
+        a = attempt_new(t, c, dir, seg);
     }
     append_syn(a, seg);
     note->role = SS_ROLE_SYN;
     note->attempt = a;
     note->syn_index = a->syn_count - 1;
 
-    ss_attempt *other = c->attempt[!dir];
+    ss_attempt *other = latest_attempt(t, c, !dir);
     if (other && other->outcome == SS_OUTCOME_OPEN && other->syn_count) {
         note->crosses = latest_syn(other);
         /* each SYN crosses the other: either may be answered through it */
@@ -243,13 +261,14 @@ static void add_syn(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note
     }
 }
 
-static void add_synack(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+static void add_synack(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
-    int dir;
-    conn_state *c = conn_lookup(t, &seg->tuple, &dir, true);
-    if (!c->synack)
-        c->synack = g_new0(synack_train, 2);
-    synack_train *train = &c->synack[dir];
+    if (!c->attempts.synack) {
+        uint32_t index;
+        ss_pool_add(t->synacks, &index);
+        c->attempts.synack = index + 1;
+    }
+    synack_train *train = (synack_train *)ss_pool_at(t->synacks, c->attempts.synack - 1) + dir;
     if (train->valid && train->seq == seg->seq) {
         note->synack_retry = ++train->count;
         note->synack_gap_ns = ss_time_diff(seg->time_ns, train->last_ns);
@@ -260,9 +279,9 @@ static void add_synack(ss_attempts *t, const ss_segment *seg, ss_attempt_note *n
     }
     train->last_ns = seg->time_ns;
 
-    ss_attempt *a = c->attempt[!dir];
+    ss_attempt *a = latest_attempt(t, c, !dir);
     if (a && seg->ack == a->isn + 1 && attempt_can_end(a)) {
-        end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
+        end_attempt(a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
         a->evidence = SS_EVIDENCE_SYNACK;
     }
 }
@@ -272,47 +291,35 @@ static void add_synack(ss_attempts *t, const ss_segment *seg, ss_attempt_note *n
  * kernel or scanner sends for a SYN/ACK it did not ask for); from the
  * server, a non-SYN segment acknowledging ISN + 1. Ends the attempt as
  * answered, with this frame as its outcome frame. */
-static bool add_evidence(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+static bool add_evidence(ss_attempts *t, const ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
     bool rst = seg->flags & SS_TCP_RST;
-    bool as_client = awaiting_has(t, seg->seq) && ((seg->flags & SS_TCP_ACK) || rst);
-    bool as_server = !rst && (seg->flags & SS_TCP_ACK) && awaiting_has(t, seg->ack);
-    if (!as_client && !as_server)
-        return false;
-    int dir;
-    conn_state *c = conn_lookup(t, &seg->tuple, &dir, false);
-    if (!c)
-        return false;
-    ss_attempt *mine = c->attempt[dir], *theirs = c->attempt[!dir];
+    ss_attempt *mine = latest_attempt(t, c, dir), *theirs = latest_attempt(t, c, !dir);
     ss_attempt *a = NULL;
     ss_answer_evidence evidence = SS_EVIDENCE_NONE;
-    if (as_client && mine && seg->seq == mine->isn + 1 && attempt_can_end(mine)) {
+    if (mine && ((seg->flags & SS_TCP_ACK) || rst) && seg->seq == mine->isn + 1 && attempt_can_end(mine)) {
         a = mine;
         evidence = rst ? SS_EVIDENCE_CLIENT_RST : SS_EVIDENCE_CLIENT_ACK;
-    } else if (as_server && theirs && seg->ack == theirs->isn + 1 && attempt_can_end(theirs)) {
+    } else if (theirs && !rst && (seg->flags & SS_TCP_ACK) && seg->ack == theirs->isn + 1 && attempt_can_end(theirs)) {
         a = theirs;
         evidence = SS_EVIDENCE_SERVER_ACK;
     }
     if (!a)
         return false;
-    end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, latest_syn(a), note);
-    a->evidence = evidence;
+    end_attempt(a, SS_OUTCOME_ANSWERED, seg, latest_syn(a), note);
+    a->evidence = (uint8_t)evidence;
     return true;
 }
 
-static void add_rst(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+static void add_rst(ss_attempts *t, const ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
-    int dir;
-    conn_state *c = conn_lookup(t, &seg->tuple, &dir, false);
-    if (!c)
-        return;
-    ss_attempt *a = c->attempt[!dir];
+    ss_attempt *a = latest_attempt(t, c, !dir);
     /* Only an RST that acknowledges the SYN refuses it (RFC 9293 §3.10.7.3). */
     if (a && (seg->flags & SS_TCP_ACK) && seg->ack == a->isn + 1 && attempt_can_end(a))
-        end_attempt(t, a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
+        end_attempt(a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
 }
 
-void ss_attempts_add_tcp(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+void ss_attempts_add_tcp_in(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
     memset(note, 0, sizeof *note);
     uint8_t f = seg->flags;
@@ -322,14 +329,19 @@ void ss_attempts_add_tcp(ss_attempts *t, const ss_segment *seg, ss_attempt_note 
         return;
     if (f & SS_TCP_SYN) {
         if (f & SS_TCP_ACK)
-            add_synack(t, seg, note);
+            add_synack(t, c, dir, seg, note);
         else
-            add_syn(t, seg, note);
-    } else if (!add_evidence(t, seg, note) && (f & SS_TCP_RST)) {
-        add_rst(t, seg, note);
+            add_syn(t, c, dir, seg, note);
+    } else if (!add_evidence(t, c, dir, seg, note) && (f & SS_TCP_RST)) {
+        add_rst(t, c, dir, seg, note);
     }
-    /* every other segment plays no part, and costs no tuple lookup unless
-     * its seq or ack is ISN + 1 of an attempt still waiting */
+}
+
+void ss_attempts_add_tcp(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
+{
+    int dir;
+    ss_conn *c = ss_conns_get(t->conns, &seg->tuple, &dir);
+    ss_attempts_add_tcp_in(t, c, dir, seg, note);
 }
 
 ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_attempt_note *note)
@@ -337,23 +349,23 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
     memset(note, 0, sizeof *note);
     const ss_icmp_quote *q = &seg->icmp;
     int dir;
-    conn_state *c = q->has_seq ? conn_lookup(t, &q->tuple, &dir, false) : NULL;
-    ss_attempt *a = c ? c->attempt[dir] : NULL;
+    const ss_conn *c = q->has_seq ? ss_conns_find(t->conns, &q->tuple, &dir) : NULL;
+    ss_attempt *a = c ? latest_attempt(t, c, dir) : NULL;
     if (!a)
         return SS_ICMP_NO_ATTEMPT;
     if (a->isn != q->seq)
         return SS_ICMP_OTHER_ISN;
     if (!attempt_can_end(a))
         return SS_ICMP_TOO_LATE;
-    end_attempt(t, a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
+    end_attempt(a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
     return SS_ICMP_ENDS_ATTEMPT;
 }
 
 /* --- reading an attempt ------------------------------------------------- */
 
-int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns) { return ss_time_diff(time_ns, a->syns[0].time_ns); }
+int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns) { return ss_time_diff(time_ns, a->first_syn.time_ns); }
 
-int64_t ss_attempt_span_ns(const ss_attempt *a) { return ss_attempt_elapsed_ns(a, a->syns[a->syn_count - 1].time_ns); }
+int64_t ss_attempt_span_ns(const ss_attempt *a) { return ss_attempt_elapsed_ns(a, ss_attempt_syn(a, a->syn_count - 1)->time_ns); }
 
 bool ss_attempt_is_notable(const ss_attempt *a)
 {
@@ -375,7 +387,7 @@ ss_no_reply ss_attempt_no_reply(const ss_attempt *a, int64_t capture_end_ns)
     uint32_t n = a->syn_count;
     if (n >= 3)
         return SS_NO_REPLY_PERSISTENT;
-    int64_t after = capture_end_ns ? ss_time_diff(capture_end_ns, a->syns[n - 1].time_ns) : INT64_MAX;
+    int64_t after = capture_end_ns ? ss_time_diff(capture_end_ns, ss_attempt_syn(a, n - 1)->time_ns) : INT64_MAX;
     /* the next retransmission: after the first RTO, or twice the last gap,
      * with a quarter of slack for timers and load */
     int64_t due = n == 1 ? SS_FIRST_RETRY_DUE_NS : 2 * ss_attempt_gap_ns(a, 1);
@@ -391,7 +403,7 @@ ss_outcome ss_attempt_final_outcome(const ss_attempt *a, int64_t capture_end_ns)
 {
     if (a->outcome != SS_OUTCOME_OPEN)
         return a->outcome;
-    return ss_too_early_to_tell(a->syn_count, a->syns[0].time_ns, capture_end_ns) ? SS_OUTCOME_PENDING
+    return ss_too_early_to_tell(a->syn_count, a->first_syn.time_ns, capture_end_ns) ? SS_OUTCOME_PENDING
                                                                                     : SS_OUTCOME_UNANSWERED;
 }
 
@@ -399,7 +411,7 @@ int64_t ss_attempt_gap_ns(const ss_attempt *a, uint32_t i)
 {
     if (i == 0 || i >= a->syn_count)
         return 0;
-    return ss_time_diff(a->syns[i].time_ns, a->syns[i - 1].time_ns);
+    return ss_time_diff(ss_attempt_syn(a, i)->time_ns, ss_attempt_syn(a, i - 1)->time_ns);
 }
 
 double ss_attempt_backoff(const ss_attempt *a, uint32_t i)
@@ -430,7 +442,7 @@ static bool sender_gaps(const ss_attempt *a, uint32_t n, int64_t *gaps)
     double rates[64];
     uint32_t m = n - 1 < G_N_ELEMENTS(rates) ? n - 1 : G_N_ELEMENTS(rates);
     for (uint32_t i = 1; i < n; i++) {
-        const ss_syn *p = &a->syns[i - 1], *s = &a->syns[i];
+        const ss_syn *p = ss_attempt_syn(a, i - 1), *s = ss_attempt_syn(a, i);
         uint32_t ticks = s->tsval - p->tsval;
         int64_t capture_gap = ss_attempt_gap_ns(a, i);
         if (!p->has_ts || !s->has_ts || ticks == 0 || ticks >= UINT32_C(0x80000000) || capture_gap <= 0)
@@ -453,7 +465,8 @@ static bool sender_gaps(const ss_attempt *a, uint32_t n, int64_t *gaps)
     if (2 * agree < m)
         return false;
     for (uint32_t i = 1; i < n; i++)
-        gaps[i - 1] = (int64_t)((double)(a->syns[i].tsval - a->syns[i - 1].tsval) / rate * (double)SS_NS_PER_SEC);
+        gaps[i - 1] = (int64_t)((double)(ss_attempt_syn(a, i)->tsval - ss_attempt_syn(a, i - 1)->tsval) / rate *
+                             (double)SS_NS_PER_SEC);
     return true;
 }
 
@@ -603,29 +616,29 @@ GPtrArray *ss_attempts_floods(const ss_attempts *t, int64_t capture_end_ns, uint
      * of first SYN, so each destination's first is its first) */
     GHashTable *by_dest = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, NULL);
     GPtrArray *dests = g_ptr_array_new_with_free_func(flood_sources_free);
-    for (guint i = 0; i < t->all->len; i++) {
-        const ss_attempt *a = g_ptr_array_index(t->all, i);
+    for (uint32_t i = 0; i < ss_pool_count(t->all); i++) {
+        const ss_attempt *a = ss_pool_at(t->all, i);
         if (!ss_attempt_is_lone_unanswered_syn(a, capture_end_ns))
             continue;
-        ss_tuple key;
+        ss_tuple tuple = ss_attempt_tuple(a), key;
         memset(&key, 0, sizeof key);
-        key.dst = a->tuple.dst;
-        key.dport = a->tuple.dport;
+        key.dst = tuple.dst;
+        key.dport = tuple.dport;
         flood_sources *f = g_hash_table_lookup(by_dest, &key);
         if (!f) {
             f = g_new0(flood_sources, 1);
             f->flood.addr = key.dst;
             f->flood.port = key.dport;
-            f->flood.first_ns = a->syns[0].time_ns;
-            f->flood.first_frame = a->syns[0].frame;
+            f->flood.first_ns = a->first_syn.time_ns;
+            f->flood.first_frame = a->first_syn.frame;
             f->addrs = g_array_new(FALSE, FALSE, sizeof(ss_addr));
             g_ptr_array_add(dests, f);
             g_hash_table_insert(by_dest, ss_memdup(&key, sizeof key), f);
         }
         f->flood.attempts++;
-        if (a->syns[0].time_ns > f->flood.last_ns)
-            f->flood.last_ns = a->syns[0].time_ns;
-        g_array_append_val(f->addrs, a->tuple.src);
+        if (a->first_syn.time_ns > f->flood.last_ns)
+            f->flood.last_ns = a->first_syn.time_ns;
+        g_array_append_val(f->addrs, tuple.src);
     }
     for (guint i = 0; i < dests->len; i++) {
         flood_sources *f = g_ptr_array_index(dests, i);

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "announce.h"
+#include "conns.h"
 #include "segment.h"
 
 typedef enum ss_outcome {
@@ -48,31 +49,44 @@ typedef enum ss_schedule {
     SS_SCHEDULE_IRREGULAR,
 } ss_schedule;
 
+/* One SYN of an attempt: 16 bytes (frame numbers below 2^31, far more
+ * frames than Wireshark can hold). */
 typedef struct ss_syn {
-    uint32_t frame;
     int64_t  time_ns;
-    bool     has_ts;
+    uint32_t frame : 31;
+    uint32_t has_ts : 1;
     uint32_t tsval;
 } ss_syn;
 
+/* One attempt, in 80 bytes: the first SYN inline, the others (if any) in an
+ * array of their own, the addresses and ports in the connection record. */
 typedef struct ss_attempt {
-    uint32_t id;                /* its place among the tracker's attempts, from 0 */
-    ss_tuple tuple;             /* client -> server */
-    uint32_t isn;
-    ss_syn  *syns;
-    uint32_t syn_count;
-    uint32_t syn_capacity;
-    ss_outcome outcome;
-    uint32_t outcome_frame;     /* SYN/ACK, RST or ICMP error that ended it */
-    int64_t  outcome_time_ns;
-    uint32_t answered_syn;      /* frame of the SYN the outcome frame answers */
-    uint32_t syns_at_outcome;   /* SYNs sent before the outcome frame */
-    uint32_t superseded_by;     /* first SYN of the attempt that replaced this one */
-    ss_answer_evidence evidence;/* ANSWERED: what proves it */
-    uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
+    const ss_conn *conn;        /* its connection record, whose key runs in ss_conn_key's direction */
+    ss_syn   first_syn;         /* SYN 0; read every SYN with ss_attempt_syn */
+    ss_syn  *later_syns;        /* SYNs 1 .. syn_count - 1; NULL for one SYN */
     const ss_announcement *announced;   /* the message that handed out the server's endpoint before the
                                          * first SYN, or NULL */
+    int64_t  outcome_time_ns;
+    uint32_t id;                /* its place among the tracker's attempts, from 0 */
+    uint32_t isn;
+    uint32_t syn_count;
+    uint32_t outcome_frame;     /* SYN/ACK, RST or ICMP error that ended it */
+    uint32_t answered_syn;      /* frame of the SYN the outcome frame answers */
+    uint32_t superseded_by;     /* first SYN of the attempt that replaced this one */
+    uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
+    uint8_t  outcome;           /* ss_outcome */
+    uint8_t  evidence;          /* ss_answer_evidence; ANSWERED: what proves it */
+    bool     reversed;          /* client -> server runs against the key */
 } ss_attempt;
+
+/* SYN i (< syn_count) of the attempt. */
+static inline const ss_syn *ss_attempt_syn(const ss_attempt *a, uint32_t i)
+{
+    return i == 0 ? &a->first_syn : &a->later_syns[i - 1];
+}
+
+/* The attempt's addresses and ports, client -> server. */
+ss_tuple ss_attempt_tuple(const ss_attempt *a);
 
 typedef enum ss_attempt_role {
     SS_ROLE_NONE = 0,
@@ -111,11 +125,18 @@ bool ss_attempt_note_to_mark(const ss_attempt_note *note, ss_attempt_mark *mark)
 /* The note a mark stands for. */
 void ss_attempts_note_from_mark(const ss_attempts *tracker, ss_attempt_mark mark, ss_attempt_note *note);
 
+/* A tracker with connection records of its own (the unit tests), or kept
+ * in conns, shared with the other analyses (not owned). */
 ss_attempts *ss_attempts_new(void);
+ss_attempts *ss_attempts_new_in(ss_conns *conns);
 void ss_attempts_free(ss_attempts *tracker);
 
 /* Feeds one TCP segment; fills *note (zeroed when the frame plays no part). */
 void ss_attempts_add_tcp(ss_attempts *tracker, const ss_segment *seg, ss_attempt_note *note);
+/* The same, with the segment's connection record already found (conn, and
+ * the segment's direction dir, from the tracker's conns). */
+void ss_attempts_add_tcp_in(ss_attempts *tracker, ss_conn *conn, int dir, const ss_segment *seg,
+                            ss_attempt_note *note);
 
 /* What an ICMP error quoting a TCP segment does to the attempts. */
 typedef enum ss_icmp_match {
@@ -131,6 +152,19 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *tracker, const ss_segment *se
 
 /* Number of attempts tracked (for statistics and memory reports). */
 uint32_t ss_attempts_count(const ss_attempts *tracker);
+
+/* Attempt id (< ss_attempts_count). */
+ss_attempt *ss_attempts_get(const ss_attempts *tracker, uint32_t id);
+
+/* The attempt whose first SYN is frame, or NULL: attempts are numbered in
+ * order of first SYN, so a first SYN's note needs no storage of its own. */
+ss_attempt *ss_attempts_first_syn_at(const ss_attempts *tracker, uint32_t frame);
+
+/* SYNs sent before the outcome frame (0 while there is none). */
+uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a);
+
+/* Which of the attempt's SYNs frame is (0 for the first), or UINT32_MAX. */
+uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame);
 
 /* --- reading an attempt ------------------------------------------------- */
 

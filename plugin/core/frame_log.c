@@ -50,7 +50,8 @@ bool ss_frame_log_add(ss_frame_log *log, uint32_t frame, const void *record)
         g_ptr_array_add(log->chunks, c);
     }
     c->frames[c->count] = frame;
-    memcpy(records_of(c) + (size_t)c->count * log->record_size, record, log->record_size);
+    if (log->record_size)       /* a log of frames alone has no records */
+        memcpy(records_of(c) + (size_t)c->count * log->record_size, record, log->record_size);
     c->count++;
     log->last_frame = frame;
     return true;

@@ -16,7 +16,7 @@
 
 typedef struct ss_frame_log ss_frame_log;
 
-/* Records of record_size bytes. */
+/* Records of record_size bytes (0: a set of frames; record may be NULL). */
 ss_frame_log *ss_frame_log_new(size_t record_size);
 void ss_frame_log_free(ss_frame_log *log);
 

@@ -176,5 +176,6 @@ void ss_refusal_from_rst(const ss_segment *seg, const ss_attempt_note *attempt_n
     if (attempt_note->role != SS_ROLE_OUTCOME || !(seg->flags & SS_TCP_RST) ||
         attempt_note->attempt->outcome != SS_OUTCOME_REFUSED_RST)
         return;
-    fill(note, seg, SS_REFUSED_BY_RST, &rst_info, &attempt_note->attempt->tuple, attempt_note->answers);
+    ss_tuple refused = ss_attempt_tuple(attempt_note->attempt);
+    fill(note, seg, SS_REFUSED_BY_RST, &rst_info, &refused, attempt_note->answers);
 }

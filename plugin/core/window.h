@@ -10,18 +10,26 @@
 #ifndef SYNSIGHT_WINDOW_H
 #define SYNSIGHT_WINDOW_H
 
+#include "conns.h"
 #include "segment.h"
 
 #define SS_MAX_WSCALE 14        /* RFC 7323 §2.3 */
 
 /* Which sides of one connection (one use of a 4-tuple) the capture holds:
- * sides are indexed as ss_conn_key's direction. */
+ * sides are indexed as ss_conn_key's direction. 16 bytes. */
 typedef struct ss_conn_sides {
-    ss_tuple tuple;             /* the first frame's sender -> receiver */
+    const ss_conn *conn;        /* the connection record */
     uint32_t first_frame;
-    bool seen[2];               /* a segment from that side */
-    bool beyond_syn[2];         /* a segment from that side that is not a bare SYN */
+    uint8_t  first_dir;         /* the first frame's direction */
+    uint8_t  seen;              /* bit (1 << side): a segment from that side */
+    uint8_t  beyond_syn;        /* bit (1 << side): a segment from that side that is not a bare SYN */
 } ss_conn_sides;
+
+/* The first frame's sender -> receiver. */
+ss_tuple ss_conn_sides_tuple(const ss_conn_sides *sides);
+
+/* A segment from each side. */
+bool ss_conn_both_directions(const ss_conn_sides *sides);
 
 /* Every captured frame of the connection comes from one side, and that side
  * sent more than SYNs: the capture holds one direction (a capture filter on
@@ -53,13 +61,19 @@ typedef struct ss_windows ss_windows;
 /* The sides of the connection whose first frame is frame, or NULL. */
 const ss_conn_sides *ss_windows_sides_starting_at(const ss_windows *w, uint32_t frame);
 
+/* An analysis with connection records of its own (the unit tests), or
+ * kept in conns, shared with the other analyses (not owned). */
 ss_windows *ss_windows_new(void);
+ss_windows *ss_windows_new_in(ss_conns *conns);
 void ss_windows_free(ss_windows *w);
 
 /* Feeds one TCP segment in capture order. Claims nothing that needs the
  * peer's ACKs when the capture holds one direction: no overrun and no bound
  * without them. */
 void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *note);
+/* The same, with the segment's connection record already found (conn, and
+ * the segment's direction dir, from the analysis' conns). */
+void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, int dir, const ss_segment *seg, ss_window_note *note);
 
 /* Every connection seen so far that went beyond SYNs was seen one direction
  * only, and none in both: the capture as a whole holds one direction. */

@@ -65,8 +65,8 @@ static void synsight_cleanup(void)
 
 /* Per-frame results are kept per analysis and only when present, so that a
  * large capture of mid-stream connections stores a few bytes per frame: a
- * window note in four bytes and an attempt note in eight when they fit
- * (ss_analysis_keep_window, ss_analysis_keep_attempt). */
+ * window note in four bytes and an attempt note in eight or fewer when they
+ * fit (ss_analysis_keep_window, ss_analysis_keep_attempt). */
 enum { KEY_ATTEMPT, KEY_REFUSAL, KEY_WINDOW };
 
 static void keep(packet_info *pinfo, int key, const void *part, size_t size)
@@ -87,6 +87,8 @@ static void store(packet_info *pinfo, const ss_frame_result *res)
 static bool recall(packet_info *pinfo, ss_frame_result *res)
 {
     memset(res, 0, sizeof *res);
+    if (!ss_analysis_frame_noted(analysis, pinfo->num))
+        return false;           /* nearly every frame: no finding, nothing kept */
     const ss_attempt_note *a = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_ATTEMPT);
     const ss_refusal_note *r = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_REFUSAL);
     const ss_window_note *w = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_WINDOW);

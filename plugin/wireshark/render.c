@@ -275,7 +275,8 @@ static proto_item *add_presence(proto_tree *tree, int hf, tvbuff_t *tvb)
 
 static void server_endpoint(const ss_attempt *a, char *buf, size_t size)
 {
-    ss_format_endpoint(&a->tuple.dst, a->tuple.dport, buf, size);
+    ss_tuple tuple = ss_attempt_tuple(a);
+    ss_format_endpoint(&tuple.dst, tuple.dport, buf, size);
 }
 
 /* The trap in the user's terms: which message handed out the port the
@@ -287,12 +288,13 @@ static void announced_sentence(sentence *s, const ss_attempt *a, bool refused)
     const ss_announcer_info *about = ss_announcer_about(ann->by);
     if (!about)
         return;
+    uint16_t server_port = ss_attempt_tuple(a).dport;
     if (ann->by == SS_ANNOUNCER_DCERPC_EPM) {
         if (!sentence_add(s, ". Port %u was handed out by the DCE/RPC endpoint mapper in frame %u: a firewall that "
-                          "allows %u but not the dynamic RPC range %s exactly this", a->tuple.dport, ann->frame,
+                          "allows %u but not the dynamic RPC range %s exactly this", server_port, ann->frame,
                           ann->service_port, refused ? "refuses" : "drops"))
             sentence_add(s, ". The endpoint mapper handed out port %u in frame %u: %u is allowed, the dynamic RPC "
-                         "range is not", a->tuple.dport, ann->frame, ann->service_port);
+                         "range is not", server_port, ann->frame, ann->service_port);
     } else {
         /* FTP: the longest form that fits */
         const char *lead = about->from_client ? "The FTP client asked the server to connect to this port"
@@ -370,12 +372,12 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         render_crossing(tree, pinfo, tvb, n->crosses);
     if (!attempt_shows)
         return;
-    add_uint(tree, hf_attempt, tvb, a->syns[0].frame);
+    add_uint(tree, hf_attempt, tvb, a->first_syn.frame);
     if (i > 0) {
         int64_t gap = ss_attempt_gap_ns(a, i);
         proto_item *retry = add_uint(tree, hf_syn_retry, tvb, i);
         add_time(tree, hf_syn_gap, tvb, gap);
-        add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, a->syns[i].time_ns));
+        add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, ss_attempt_syn(a, i)->time_ns));
         if (i >= 2) {
             double backoff = ss_attempt_backoff(a, i);
             /* a ratio to two decimals: "2.00", not 1.99895720435 */
@@ -383,11 +385,11 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             proto_item_set_generated(it);
             expert_add_info_format(pinfo, retry, &ei_syn_retry,
                 "SYN retransmission %u of the attempt in frame %u, %.2f s after the previous one (backoff \xc3\x97%.1f)",
-                i, a->syns[0].frame, ss_time_seconds(gap), backoff);
+                i, a->first_syn.frame, ss_time_seconds(gap), backoff);
         } else {
             expert_add_info_format(pinfo, retry, &ei_syn_retry,
                 "SYN retransmission %u of the attempt in frame %u, %.2f s after the first SYN",
-                i, a->syns[0].frame, ss_time_seconds(gap));
+                i, a->first_syn.frame, ss_time_seconds(gap));
         }
     }
     if (final)
@@ -426,7 +428,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         say(pinfo, outcome, &ei_pending, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED && no_reply != SS_NO_REPLY_PERSISTENT) {
         /* one or two SYNs and silence: no proof of a drop */
-        int64_t after = ss_time_diff(facts->end_ns, a->syns[a->syn_count - 1].time_ns);
+        int64_t after = ss_time_diff(facts->end_ns, ss_attempt_syn(a, a->syn_count - 1)->time_ns);
         if (no_reply == SS_NO_REPLY_STOPPED)
             sentence_add(&say_this, "Connection attempt to %s: no reply, but the client stopped after %u SYN%s though "
                          "the capture went on %.1f s: it got an answer the capture lacks, or gave up",
@@ -473,10 +475,10 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
 static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final)
 {
     const ss_attempt *a = n->attempt;
-    add_uint(tree, hf_attempt, tvb, a->syns[0].frame);
+    add_uint(tree, hf_attempt, tvb, a->first_syn.frame);
     add_uint(tree, hf_answers, tvb, n->answers);
     add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, ss_time_of(&pinfo->abs_ts)));
-    add_uint(tree, hf_syn_count, tvb, final ? a->syn_count : a->syns_at_outcome);
+    add_uint(tree, hf_syn_count, tvb, final ? a->syn_count : ss_attempt_syns_at_outcome(a));
     /* A refusal the client ignored (it sent the SYN again) did not end the attempt. */
     bool ended_here = a->outcome_frame == pinfo->num;
     if (!ended_here)
@@ -487,20 +489,20 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     char server[80];
     server_endpoint(a, server, sizeof server);
     double took = ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns));
-    if (a->syns_at_outcome >= 2 && a->evidence == SS_EVIDENCE_SYNACK)
+    if (ss_attempt_syns_at_outcome(a) >= 2 && a->evidence == SS_EVIDENCE_SYNACK)
         expert_add_info_format(pinfo, outcome, &ei_answered_late,
             "SYN/ACK from %s answers the connection attempt in frame %u only after %u SYNs: connect() took %.2f s",
-            server, a->syns[0].frame, a->syns_at_outcome, took);
-    else if (a->syns_at_outcome >= 2)
+            server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
+    else if (ss_attempt_syns_at_outcome(a) >= 2)
         expert_add_info_format(pinfo, outcome, &ei_answered_late,
             "The connection attempt to %s in frame %u was answered only after %u SYNs: this frame, %.2f s after the "
-            "first SYN, is the first that shows it", server, a->syns[0].frame, a->syns_at_outcome, took);
+            "first SYN, is the first that shows it", server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
     if (ss_attempt_answered_through_crossing(a)) {
         proto_item *it = add_uint(tree, hf_answered_through_crossing, tvb, a->crossed_by);
         expert_add_info_format(pinfo, it, &ei_answered_through_crossing,
             "The connection attempt in frame %u was answered through the crossing SYN in frame %u: the two ends "
             "exchanged SYNs (a split handshake or simultaneous open), then ACKs; valid TCP, not a failure",
-            a->syns[0].frame, a->crossed_by);
+            a->first_syn.frame, a->crossed_by);
     } else if (ss_attempt_answer_not_captured(a)) {
         static const char *const proof[] = {
             [SS_EVIDENCE_CLIENT_ACK] = "the client's segment with seq = ISN + 1, which it sends only after a SYN/ACK",
@@ -511,7 +513,7 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         proto_item *it = add_presence(tree, hf_answer_not_captured, tvb);
         sentence say_this = { "" };
         sentence_add(&say_this, "The SYN/ACK from %s answering the attempt in frame %u is not in the capture: this "
-                     "frame proves the handshake went through (%s)", server, a->syns[0].frame, proof[a->evidence]);
+                     "frame proves the handshake went through (%s)", server, a->first_syn.frame, proof[a->evidence]);
         sentence_add(&say_this, ". The capture holds one direction only, or lost packets");
         say(pinfo, it, &ei_synack_not_captured, &say_this);
     }
@@ -586,7 +588,7 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         return;
     }
     if (a)
-        sentence_add(&say_this, "%s refuses the connection attempt in frame %u", source, a->syns[0].frame);
+        sentence_add(&say_this, "%s refuses the connection attempt in frame %u", source, a->first_syn.frame);
     else
         sentence_add(&say_this, "%s refuses a connection attempt whose SYN is not in the capture", source);
     if (a && a->announced) {
@@ -674,8 +676,9 @@ static bool one_direction_shows(const ss_window_note *w, bool final)
 static void render_one_direction(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_window_note *w)
 {
     char from[80], to[80];
-    ss_format_endpoint(&w->sides->tuple.src, w->sides->tuple.sport, from, sizeof from);
-    ss_format_endpoint(&w->sides->tuple.dst, w->sides->tuple.dport, to, sizeof to);
+    ss_tuple tuple = ss_conn_sides_tuple(w->sides);
+    ss_format_endpoint(&tuple.src, tuple.sport, from, sizeof from);
+    ss_format_endpoint(&tuple.dst, tuple.dport, to, sizeof to);
     proto_item *it = add_presence(tree, hf_one_direction, tvb);
     sentence say_this = { "" };
     sentence_add(&say_this, "Connection %s \xe2\x86\x92 %s seen in one direction only: every captured frame comes "
@@ -735,8 +738,8 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
     case SS_OUTCOME_ANSWERED:
         if (ss_attempt_answered_through_crossing(a))
             snprintf(buf, size, "[answered in #%u through crossing SYN #%u]", a->outcome_frame, a->crossed_by);
-        else if (a->syns_at_outcome >= 2)
-            snprintf(buf, size, "[answered after %u SYNs in #%u%s]", a->syns_at_outcome, a->outcome_frame,
+        else if (ss_attempt_syns_at_outcome(a) >= 2)
+            snprintf(buf, size, "[answered after %u SYNs in #%u%s]", ss_attempt_syns_at_outcome(a), a->outcome_frame,
                      inferred_suffix(a));
         else
             snprintf(buf, size, "[answered in #%u%s]", a->outcome_frame, inferred_suffix(a));
@@ -756,8 +759,8 @@ static void answer_tag(const ss_attempt *a, char *buf, size_t size)
 {
     if (ss_attempt_answered_through_crossing(a))
         snprintf(buf, size, "[answered through crossing SYN #%u]", a->crossed_by);
-    else if (a->syns_at_outcome >= 2)
-        snprintf(buf, size, "[answered after %u SYNs%s]", a->syns_at_outcome, inferred_suffix(a));
+    else if (ss_attempt_syns_at_outcome(a) >= 2)
+        snprintf(buf, size, "[answered after %u SYNs%s]", ss_attempt_syns_at_outcome(a), inferred_suffix(a));
     else
         snprintf(buf, size, "[answered%s]", inferred_suffix(a));
 }
@@ -784,7 +787,7 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         else
             snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->code->errno_name);
     } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
-        snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->syns[0].frame);
+        snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->first_syn.frame);
     } else if (attempt_shows && n->role == SS_ROLE_SYN) {
         first_syn_tag(a, facts, buf, size);
         if (ss_outcome_failed(ss_attempt_final_outcome(a, facts->end_ns)))

@@ -121,7 +121,7 @@ static void test_synack_matches_echoed_tsval(void)
     CHECK_EQ_INT(n.answers, 2);
     CHECK_EQ_INT(n.attempt->outcome, SS_OUTCOME_ANSWERED);
     CHECK_EQ_INT(n.attempt->outcome_frame, 4);
-    CHECK_EQ_INT(n.attempt->syns_at_outcome, 3);
+    CHECK_EQ_INT(ss_attempt_syns_at_outcome(n.attempt), 3);
     /* without timestamps: the latest SYN before it */
     ss_tuple c2 = test_tuple(1, 50001, 2, 80);
     feed(t, tcp(5, 0, c2, SS_TCP_SYN, 200, 0));
@@ -344,7 +344,7 @@ static void test_evidence_after_retries_is_a_late_answer(void)
     CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
     CHECK_EQ_INT(n.answers, 3);
     const ss_attempt *a = syn.attempt;
-    CHECK_EQ_INT(a->syns_at_outcome, 3);
+    CHECK_EQ_INT(ss_attempt_syns_at_outcome(a), 3);
     CHECK_EQ_INT(a->syn_count, 3);
     CHECK_EQ_INT(ss_attempt_schedule(a, 3, NULL), SS_SCHEDULE_EXPONENTIAL);
     CHECK(ss_attempt_answer_not_captured(a));

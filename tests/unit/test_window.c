@@ -218,6 +218,130 @@ static void test_one_direction(void)
     CHECK(!ss_conn_one_direction(sides));
 }
 
+/* --- the edges kept as points, against one edge per shift --------------- */
+
+/* The analysis as it was first written: the farthest right edge kept for
+ * every candidate shift. The points the analysis keeps instead must give
+ * the same bounds, overruns and doubts on any sequence. */
+typedef struct ref_side {
+    bool seen, has_ack;
+    uint8_t bound;
+    uint16_t last_win;
+    uint32_t snd_max, last_ack, last_ack_frame;
+    uint32_t edge[SS_MAX_WSCALE + 1];
+} ref_side;
+
+typedef struct ref_conn {
+    bool doubtful;
+    ref_side side[2];
+} ref_conn;
+
+static bool ref_after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+
+static void ref_feed(ref_conn *m, int dir, const ss_segment *seg, ss_window_note *note)
+{
+    memset(note, 0, sizeof *note);
+    note->min_shift = -1;
+    ref_side *s = &m->side[dir], *peer = &m->side[!dir];
+    if (seg->payload_len > 0) {
+        uint32_t end = seg->seq + seg->payload_len;
+        if (s->seen && ref_after(seg->seq, s->snd_max))
+            m->doubtful = true;
+        if ((!s->seen || ref_after(end, s->snd_max)) && peer->has_ack) {
+            uint32_t in_flight = end - peer->last_ack;
+            if ((int32_t)in_flight > 0 && in_flight > peer->last_win) {
+                note->overrun = true;
+                note->in_flight = in_flight;
+                note->peer_raw = peer->last_win;
+                note->peer_window_frame = peer->last_ack_frame;
+            }
+            if (!m->doubtful) {
+                int k = peer->bound;
+                while (k <= SS_MAX_WSCALE && ref_after(end, peer->edge[k]))
+                    k++;
+                if (k > SS_MAX_WSCALE)
+                    m->doubtful = true;
+                else
+                    peer->bound = (uint8_t)k;
+            }
+            note->peer_min_shift = (int8_t)peer->bound;
+        }
+    }
+    if (seg->flags & SS_TCP_ACK) {
+        if (peer->seen && ref_after(seg->ack, peer->snd_max))
+            m->doubtful = true;
+        if (!s->has_ack || ref_after(seg->ack, s->last_ack))
+            s->last_ack = seg->ack;
+        s->last_win = seg->window;
+        s->last_ack_frame = seg->frame;
+        for (int k = 0; k <= SS_MAX_WSCALE; k++) {
+            uint32_t edge = seg->ack + ((uint32_t)seg->window << k);
+            if (!s->has_ack || ref_after(edge, s->edge[k]))
+                s->edge[k] = edge;
+        }
+        s->has_ack = true;
+    }
+    uint32_t end = seg->seq + seg->payload_len;
+    if (!s->seen || ref_after(end, s->snd_max))
+        s->snd_max = end;
+    s->seen = true;
+    if (s->bound > 0)
+        note->min_shift = (int8_t)s->bound;
+}
+
+static uint32_t rnd_state;
+static uint32_t rnd(uint32_t n)
+{
+    rnd_state = rnd_state * 1664525u + 1013904223u;
+    return (rnd_state >> 8) % n;
+}
+
+/* Windows that grow, shrink and jump, ACKs that lag, data beyond the raw
+ * window, retransmissions: many points per side. */
+static void test_edge_points_match_reference(void)
+{
+    for (uint32_t trial = 0; trial < 200; trial++) {
+        rnd_state = trial;
+        ss_windows *tracker = ss_windows_new();
+        ref_conn ref;
+        memset(&ref, 0, sizeof ref);
+        ss_tuple t = c2s_tuple(), back = ss_tuple_reverse(&t);
+        uint32_t next[2] = { 1000 + rnd(1u << 20), 0xfff00000u + rnd(1u << 20) };  /* the second wraps */
+        uint32_t acked[2] = { next[1], next[0] };   /* what each side has acknowledged of the other */
+        uint16_t win[2] = { (uint16_t)(1 + rnd(65535)), (uint16_t)(1 + rnd(65535)) };
+        for (uint32_t f = 1; f <= 400; f++) {
+            int dir = (int)rnd(2);
+            ss_segment seg = test_tcp(f, (int64_t)f * 1000, dir == 0 ? t : back, SS_TCP_ACK, next[dir], acked[dir]);
+            switch (rnd(4)) {
+            case 0: win[dir] = (uint16_t)(win[dir] > 64 ? win[dir] - rnd(win[dir] / 2u) : win[dir] + 64u); break;
+            case 1: win[dir] = (uint16_t)(1 + rnd(65535)); break;
+            default: break;
+            }
+            seg.window = win[dir];
+            if (rnd(3)) {
+                seg.payload_len = 1 + rnd(rnd(2) ? 2000 : 400000);
+                if (rnd(8) == 0 && seg.seq - seg.payload_len != 0)
+                    seg.seq -= seg.payload_len;     /* a retransmission */
+                else
+                    next[dir] += seg.payload_len;
+            }
+            /* the ACK sent acknowledges some of what the other side sent */
+            if (rnd(2))
+                acked[dir] += (next[!dir] - acked[dir]) / (1 + rnd(4));
+            ss_window_note got, want;
+            ss_windows_add_tcp(tracker, &seg, &got);
+            ref_feed(&ref, dir == 0 ? 0 : 1, &seg, &want);
+            CHECK_EQ_INT(got.min_shift, want.min_shift);
+            CHECK_EQ_INT(got.overrun, want.overrun);
+            CHECK_EQ_INT(got.in_flight, want.in_flight);
+            CHECK_EQ_INT(got.peer_raw, want.peer_raw);
+            CHECK_EQ_INT(got.peer_window_frame, want.peer_window_frame);
+            CHECK_EQ_INT(got.peer_min_shift, want.peer_min_shift);
+        }
+        ss_windows_free(tracker);
+    }
+}
+
 int main(void)
 {
     RUN(test_shift_needed);
@@ -230,5 +354,6 @@ int main(void)
     RUN_WITH_TRACKER(test_out_of_order_capture);
     RUN_WITH_TRACKER(test_handshake_present_and_one_sided);
     RUN_WITH_TRACKER(test_one_direction);
+    RUN(test_edge_points_match_reference);
     return check_report();
 }
