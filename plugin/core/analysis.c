@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "frame_bits.h"
 #include "frame_log.h"
 #include "window_marks.h"
 
@@ -23,8 +24,9 @@ struct ss_analysis {
     ss_frame_log *outcome_marks;
     ss_frame_log *first_syns_not_kept;  /* first SYNs whose note the caller keeps (no record bytes) */
     ss_window_marks *window_marks;  /* the frames' window notes that fit in four bytes */
-    uint64_t *noted;                /* bit per frame: the frame has a finding */
-    uint32_t  noted_words;
+    ss_frame_bits *noted;           /* the frames with a finding */
+    ss_frame_bits *first_syns;      /* the frames that opened an attempt: the n-th is attempt n's */
+    ss_frame_bits *conn_starts;     /* the frames that started a connection: the n-th is sides n's */
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
@@ -46,6 +48,9 @@ ss_analysis *ss_analysis_new(void)
     an->syn_marks = ss_frame_log_new(sizeof(uint32_t));
     an->outcome_marks = ss_frame_log_new(sizeof(ss_attempt_mark));
     an->first_syns_not_kept = ss_frame_log_new(0);
+    an->noted = ss_frame_bits_new();
+    an->first_syns = ss_frame_bits_new();
+    an->conn_starts = ss_frame_bits_new();
     an->window_marks = ss_window_marks_new();
     return an;
 }
@@ -62,26 +67,15 @@ void ss_analysis_free(ss_analysis *an)
     ss_frame_log_free(an->syn_marks);
     ss_frame_log_free(an->outcome_marks);
     ss_frame_log_free(an->first_syns_not_kept);
-    g_free(an->noted);
+    ss_frame_bits_free(an->noted);
+    ss_frame_bits_free(an->first_syns);
+    ss_frame_bits_free(an->conn_starts);
     ss_window_marks_free(an->window_marks);
     if (an->floods) {
         g_hash_table_destroy(an->flood_at);
         g_ptr_array_unref(an->floods);
     }
     g_free(an);
-}
-
-static void note_frame(ss_analysis *an, uint32_t frame)
-{
-    if (frame / 64 >= an->noted_words) {
-        uint32_t words = an->noted_words ? an->noted_words : 1024;
-        while (frame / 64 >= words)
-            words *= 2;
-        an->noted = g_renew(uint64_t, an->noted, words);
-        memset(an->noted + an->noted_words, 0, (words - an->noted_words) * sizeof *an->noted);
-        an->noted_words = words;
-    }
-    an->noted[frame / 64] |= UINT64_C(1) << (frame % 64);
 }
 
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out)
@@ -116,13 +110,41 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     }
     bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window);
     if (noted)
-        note_frame(an, seg->frame);
+        ss_frame_bits_set(an->noted, seg->frame);
+    /* records are numbered in the order of these frames (a capture fed out
+     * of order is looked up by search instead) */
+    if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0)
+        ss_frame_bits_set(an->first_syns, seg->frame);
+    if (out->window.sides)
+        ss_frame_bits_set(an->conn_starts, seg->frame);
     return noted;
 }
 
-bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame)
+bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame) { return an && ss_frame_bits_test(an->noted, frame); }
+
+/* The attempt whose first SYN is frame, or NULL. */
+static const ss_attempt *attempt_opened_at(const ss_analysis *an, uint32_t frame)
 {
-    return an && frame / 64 < an->noted_words && (an->noted[frame / 64] >> (frame % 64) & 1);
+    if (ss_frame_bits_test(an->first_syns, frame)) {
+        uint32_t id = ss_frame_bits_rank(an->first_syns, frame);
+        if (id < ss_attempts_count(an->attempts)) {
+            const ss_attempt *a = ss_attempts_get(an->attempts, id);
+            if (a->first_syn.frame == frame)
+                return a;
+        }
+    }
+    return ss_attempts_first_syn_at(an->attempts, frame);
+}
+
+/* The sides of the connection whose first frame is frame, or NULL. */
+static const ss_conn_sides *sides_starting_at(const ss_analysis *an, uint32_t frame)
+{
+    if (ss_frame_bits_test(an->conn_starts, frame)) {
+        const ss_conn_sides *s = ss_windows_sides_at(an->windows, ss_frame_bits_rank(an->conn_starts, frame));
+        if (s && s->first_frame == frame)
+            return s;
+    }
+    return ss_windows_sides_starting_at(an->windows, frame);
 }
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an)
@@ -162,8 +184,7 @@ bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_
     if ((found = ss_frame_log_find(an->syn_marks, frame)) != NULL) {
         memcpy(&mark.attempt_id, found, sizeof mark.attempt_id);
         a = ss_attempts_get(an->attempts, mark.attempt_id);
-    } else if (!ss_frame_log_find(an->first_syns_not_kept, frame) &&
-               (a = ss_attempts_first_syn_at(an->attempts, frame)) != NULL) {
+    } else if (!ss_frame_log_find(an->first_syns_not_kept, frame) && (a = attempt_opened_at(an, frame)) != NULL) {
         mark.attempt_id = a->id;
     } else {
         return false;
@@ -193,10 +214,10 @@ bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_no
         return false;
     bool starts_conn;
     if (ss_window_marks_get(an->window_marks, frame, note, &starts_conn)) {
-        note->sides = starts_conn ? ss_windows_sides_starting_at(an->windows, frame) : NULL;
+        note->sides = starts_conn ? sides_starting_at(an, frame) : NULL;
         return true;
     }
-    const ss_conn_sides *sides = ss_windows_sides_starting_at(an->windows, frame);
+    const ss_conn_sides *sides = sides_starting_at(an, frame);
     if (!sides)
         return false;
     memset(note, 0, sizeof *note);

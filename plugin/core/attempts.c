@@ -593,37 +593,59 @@ bool ss_attempt_is_lone_unanswered_syn(const ss_attempt *a, int64_t capture_end_
     return a->syn_count == 1 && ss_attempt_final_outcome(a, capture_end_ns) == SS_OUTCOME_UNANSWERED;
 }
 
+/* One destination's lone SYNs: counted first, then their sources in
+ * arrays of exactly that size (an IPv4 source in 4 bytes), only for the
+ * destinations with enough of them: a flood of a million SYNs needs 4 MB
+ * here for a moment, not 17 bytes a source in growing arrays. */
 typedef struct flood_sources {
-    ss_flood flood;
-    GArray  *addrs;             /* ss_addr of every lone SYN */
+    ss_flood  flood;
+    uint32_t  v4_count, other_count;    /* lone SYNs from IPv4 sources, and from others */
+    uint32_t *v4;                       /* their sources, once collected */
+    ss_addr  *other;
+    uint32_t  v4_len, other_len;
 } flood_sources;
 
 static void flood_sources_free(gpointer p)
 {
     flood_sources *f = p;
-    g_array_free(f->addrs, TRUE);
+    g_free(f->v4);
+    g_free(f->other);
     g_free(f);
 }
 
-static gint addr_order(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(ss_addr)); }
+static int u32_order(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int addr_order(const void *a, const void *b) { return memcmp(a, b, sizeof(ss_addr)); }
+
+/* The destination of a lone unanswered SYN's attempt, as a hash key. */
+static ss_tuple flood_key(const ss_attempt *a, ss_tuple *tuple)
+{
+    *tuple = ss_attempt_tuple(a);
+    ss_tuple key;
+    memset(&key, 0, sizeof key);
+    key.dst = tuple->dst;
+    key.dport = tuple->dport;
+    return key;
+}
 
 GPtrArray *ss_attempts_floods(const ss_attempts *t, int64_t capture_end_ns, uint32_t min_sources)
 {
     GPtrArray *floods = g_ptr_array_new_with_free_func(g_free);
     if (min_sources == 0)
         return floods;
-    /* per destination, the sources of its lone SYNs (attempts are in order
-     * of first SYN, so each destination's first is its first) */
+    /* per destination, how many lone SYNs (attempts are in order of first
+     * SYN, so each destination's first is its first) */
     GHashTable *by_dest = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, NULL);
     GPtrArray *dests = g_ptr_array_new_with_free_func(flood_sources_free);
     for (uint32_t i = 0; i < ss_pool_count(t->all); i++) {
         const ss_attempt *a = ss_pool_at(t->all, i);
         if (!ss_attempt_is_lone_unanswered_syn(a, capture_end_ns))
             continue;
-        ss_tuple tuple = ss_attempt_tuple(a), key;
-        memset(&key, 0, sizeof key);
-        key.dst = tuple.dst;
-        key.dport = tuple.dport;
+        ss_tuple tuple, key = flood_key(a, &tuple);
         flood_sources *f = g_hash_table_lookup(by_dest, &key);
         if (!f) {
             f = g_new0(flood_sources, 1);
@@ -631,24 +653,51 @@ GPtrArray *ss_attempts_floods(const ss_attempts *t, int64_t capture_end_ns, uint
             f->flood.port = key.dport;
             f->flood.first_ns = a->first_syn.time_ns;
             f->flood.first_frame = a->first_syn.frame;
-            f->addrs = g_array_new(FALSE, FALSE, sizeof(ss_addr));
             g_ptr_array_add(dests, f);
             g_hash_table_insert(by_dest, ss_memdup(&key, sizeof key), f);
         }
         f->flood.attempts++;
         if (a->first_syn.time_ns > f->flood.last_ns)
             f->flood.last_ns = a->first_syn.time_ns;
-        g_array_append_val(f->addrs, tuple.src);
+        if (tuple.src.family == 4)
+            f->v4_count++;
+        else
+            f->other_count++;
     }
+    /* the sources, for the destinations with attempts enough to be a flood */
+    bool any = false;
     for (guint i = 0; i < dests->len; i++) {
         flood_sources *f = g_ptr_array_index(dests, i);
         if (f->flood.attempts < min_sources)
             continue;           /* fewer attempts than sources required */
-        g_array_sort(f->addrs, addr_order);
+        f->v4 = g_new(uint32_t, f->v4_count ? f->v4_count : 1);
+        f->other = g_new(ss_addr, f->other_count ? f->other_count : 1);
+        any = true;
+    }
+    for (uint32_t i = 0; any && i < ss_pool_count(t->all); i++) {
+        const ss_attempt *a = ss_pool_at(t->all, i);
+        if (!ss_attempt_is_lone_unanswered_syn(a, capture_end_ns))
+            continue;
+        ss_tuple tuple, key = flood_key(a, &tuple);
+        flood_sources *f = g_hash_table_lookup(by_dest, &key);
+        if (!f->v4)
+            continue;
+        if (tuple.src.family == 4)
+            memcpy(&f->v4[f->v4_len++], tuple.src.bytes, 4);
+        else
+            f->other[f->other_len++] = tuple.src;
+    }
+    for (guint i = 0; i < dests->len; i++) {
+        flood_sources *f = g_ptr_array_index(dests, i);
+        if (!f->v4)
+            continue;
+        qsort(f->v4, f->v4_len, sizeof *f->v4, u32_order);
+        qsort(f->other, f->other_len, sizeof *f->other, addr_order);
         uint32_t distinct = 0;
-        for (guint j = 0; j < f->addrs->len; j++)
-            distinct += j == 0 || memcmp(&g_array_index(f->addrs, ss_addr, j), &g_array_index(f->addrs, ss_addr, j - 1),
-                                         sizeof(ss_addr)) != 0;
+        for (uint32_t j = 0; j < f->v4_len; j++)
+            distinct += j == 0 || f->v4[j] != f->v4[j - 1];
+        for (uint32_t j = 0; j < f->other_len; j++)
+            distinct += j == 0 || memcmp(&f->other[j], &f->other[j - 1], sizeof *f->other) != 0;
         f->flood.sources = distinct;
         if (distinct >= min_sources)
             g_ptr_array_add(floods, ss_memdup(&f->flood, sizeof f->flood));

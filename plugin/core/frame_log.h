@@ -1,9 +1,10 @@
 /* frame_log.h - fixed-size records for some frames, found by frame number
  *
- * Frames are added in increasing order (the first pass), so the log is a
- * sorted array: a record costs its own bytes and its frame number, with no
- * per-record allocation, and is found by binary search. Kept in chunks, so
- * that growing never copies the log nor leaves half of it unused.
+ * Frames are added in increasing order (the first pass), so a frame's
+ * record is the n-th, n being how many frames before it have one: a bit per
+ * frame (ss_frame_bits) finds it without a search, and a record costs its
+ * own bytes only, in a pool (no allocation each, nothing copied as the log
+ * grows).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,7 +28,7 @@ bool ss_frame_log_add(ss_frame_log *log, uint32_t frame, const void *record);
 /* Frame's record, or NULL. */
 const void *ss_frame_log_find(const ss_frame_log *log, uint32_t frame);
 
-/* Bytes held (the unit tests check what a log allocates). */
+/* Bytes allocated (the unit tests check it). */
 size_t ss_frame_log_bytes(const ss_frame_log *log);
 
 #endif

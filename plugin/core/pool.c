@@ -57,5 +57,5 @@ uint32_t ss_pool_count(const ss_pool *p) { return p->count; }
 
 size_t ss_pool_bytes(const ss_pool *p)
 {
-    return sizeof *p + p->chunks->len * (CHUNK_RECORDS * p->record_size + sizeof(gpointer));
+    return p->chunks->len * (CHUNK_RECORDS * p->record_size + sizeof(gpointer));
 }

@@ -28,7 +28,7 @@ void *ss_pool_at(const ss_pool *pool, uint32_t index);
 
 uint32_t ss_pool_count(const ss_pool *pool);
 
-/* Bytes held (the unit tests check what a pool allocates). */
+/* Bytes allocated for records (the unit tests check it). */
 size_t ss_pool_bytes(const ss_pool *pool);
 
 #endif

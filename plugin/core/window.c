@@ -98,6 +98,11 @@ void ss_windows_free(ss_windows *w)
     g_free(w);
 }
 
+const ss_conn_sides *ss_windows_sides_at(const ss_windows *w, uint32_t n)
+{
+    return n < ss_pool_count(w->sides) ? ss_pool_at(w->sides, n) : NULL;
+}
+
 const ss_conn_sides *ss_windows_sides_starting_at(const ss_windows *w, uint32_t frame)
 {
     /* in order of first frame: connections start as frames are fed */

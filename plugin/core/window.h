@@ -58,6 +58,9 @@ bool ss_window_note_present(const ss_window_note *n);
 
 typedef struct ss_windows ss_windows;
 
+/* The sides of the n-th connection (in order of first frame), or NULL. */
+const ss_conn_sides *ss_windows_sides_at(const ss_windows *w, uint32_t n);
+
 /* The sides of the connection whose first frame is frame, or NULL. */
 const ss_conn_sides *ss_windows_sides_starting_at(const ss_windows *w, uint32_t frame);
 

@@ -6,10 +6,11 @@
  * the final view reads). That fits in 32 bits. Kept per frame in blocks of
  * consecutive frames, allocated only where such notes are, a long
  * connection seen mid-stream costs four bytes a segment, not a stored
- * note's ~90. An overrun's figures (bytes in flight, the peer's window and
- * its frame, the peer's bound) take 12 more bytes, in a log of their own.
- * A note with a one-sided offer (once per connection) does not fit: its
- * frame keeps the whole note (the caller's job).
+ * note's ~90. An overrun's figures take 6 more bytes, in a log of their
+ * own: the bytes in flight, and how many frames back the peer advertised
+ * its window (whose own mark holds the window); the peer's bound goes in
+ * the mark. A note with a one-sided offer (once per connection) does not
+ * fit: its frame keeps the whole note (the caller's job).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,8 +19,9 @@
 
 #include "window.h"
 
-/* Whether the note fits in a mark: no one-sided offer. (The peer's bound
- * is kept with an overrun only: nothing reads it without one.) */
+/* Whether the note fits in a mark: no one-sided offer, bounds in range.
+ * (The peer's bound is kept with an overrun only: nothing reads it
+ * without one.) */
 bool ss_window_note_fits_mark(const ss_window_note *note);
 
 typedef struct ss_window_marks ss_window_marks;

@@ -131,8 +131,50 @@ static void test_analysis_keeps_what_fits(void)
     ss_analysis_free(an);
 }
 
+/* An overrun's figures point back at the peer's window frame, whose mark
+ * holds the window; a peer frame too far back, or one without a mark
+ * holding that window, keeps the figures whole. */
+static void test_overrun_figures(void)
+{
+    ss_window_marks *m = ss_window_marks_new();
+    ss_window_note peer, n, got;
+    bool starts;
+    memset(&peer, 0, sizeof peer);
+    peer.scale_unknown = true;
+    peer.raw = 127;
+    peer.min_shift = -1;
+    CHECK(ss_window_marks_put(m, 10, &peer));
+    uint32_t frames[] = { 11, 70000, 70001, 70002 };
+    uint32_t peer_frames[] = { 10, 10, 69990, 70001 };  /* near; 69,990 back; no mark; a mark with another window */
+    uint16_t peer_raws[] = { 127, 127, 300, 9 };
+    for (int i = 0; i < 4; i++) {
+        memset(&n, 0, sizeof n);
+        n.scale_unknown = true;
+        n.raw = 500;
+        n.min_shift = 3;
+        n.overrun = true;
+        n.in_flight = 0x7fff0000u + (uint32_t)i;
+        n.peer_raw = peer_raws[i];
+        n.peer_window_frame = peer_frames[i];
+        n.peer_min_shift = (int8_t)(4 + i);
+        CHECK(ss_window_marks_put(m, frames[i], &n));
+    }
+    for (int i = 0; i < 4; i++) {
+        CHECK(ss_window_marks_get(m, frames[i], &got, &starts));
+        CHECK(got.overrun);
+        CHECK_EQ_INT(got.in_flight, 0x7fff0000u + (uint32_t)i);
+        CHECK_EQ_INT(got.peer_raw, peer_raws[i]);
+        CHECK_EQ_INT(got.peer_window_frame, peer_frames[i]);
+        CHECK_EQ_INT(got.peer_min_shift, 4 + i);
+        CHECK_EQ_INT(got.min_shift, 3);
+        CHECK_EQ_INT(got.raw, 500);
+    }
+    ss_window_marks_free(m);
+}
+
 int main(void)
 {
+    RUN(test_overrun_figures);
     RUN(test_fits);
     RUN(test_round_trip_and_blocks);
     RUN(test_analysis_keeps_what_fits);
