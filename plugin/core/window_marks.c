@@ -19,9 +19,12 @@
 #define MARK_SHIFT_SHIFT   16
 #define MARK_PEER_SHIFT_SHIFT 20
 
-/* 256 frames a block: 1 KiB, so that scattered mid-stream segments in a
- * mixed capture cost little more than their own marks. */
-#define BLOCK_BITS 8
+/* 1,024 frames a block: 4 KiB. Smaller blocks save little where marks are
+ * scattered, and in a long connection, interleaved with Wireshark's own
+ * allocations, they cost more resident memory than they hold (two passes
+ * over 400,000 segments: 10.7 bytes a segment with 256-frame blocks, 7.9
+ * with 1,024). */
+#define BLOCK_BITS 10
 #define BLOCK_FRAMES (1u << BLOCK_BITS)
 
 /* An overrun's figures in 6 bytes: the bytes in flight, and how many

@@ -4,6 +4,8 @@
  */
 #include "frame_log.h"
 
+#include "frame_bits.h"
+
 #include "analysis.h"
 #include "check.h"
 #include "fixtures.h"
@@ -82,9 +84,44 @@ static void test_attempt_marks(void)
     ss_analysis_free(an);
 }
 
+/* Ranks over sparse and dense stretches, block edges and a far frame, against a count. */
+static void test_bits_rank(void)
+{
+    ss_frame_bits *b = ss_frame_bits_new();
+    CHECK(!ss_frame_bits_test(b, 0));
+    CHECK_EQ_INT(ss_frame_bits_rank(b, 12345), 0);
+    CHECK_EQ_INT(ss_frame_bits_bytes(b), 0);
+    static bool set[300000];
+    uint32_t state = 1;
+    for (uint32_t f = 1; f < 300000; f++) {
+        state = state * 1664525u + 1013904223u;
+        /* dense up to 5,000, every frame from 100,000 to 101,000, sparse elsewhere */
+        bool on = f < 5000 ? (state >> 16) % 2 : (f >= 100000 && f <= 101000) || (state >> 16) % 997 == 0;
+        if (on) {
+            CHECK(ss_frame_bits_set(b, f));
+            set[f] = true;
+        }
+    }
+    CHECK(!ss_frame_bits_set(b, 20));           /* not after the last: refused */
+    uint32_t count = 0, wrong = 0;
+    for (uint32_t f = 0; f < 300000; f++) {
+        wrong += ss_frame_bits_rank(b, f) != count;
+        wrong += ss_frame_bits_test(b, f) != set[f];
+        count += set[f];
+    }
+    CHECK_EQ_INT(wrong, 0);
+    CHECK_EQ_INT(ss_frame_bits_rank(b, 4000000), count);
+    CHECK(!ss_frame_bits_test(b, 4000000));
+    CHECK(ss_frame_bits_set(b, 4000000));
+    CHECK(ss_frame_bits_test(b, 4000000) && ss_frame_bits_rank(b, 4000000) == count);
+    CHECK_EQ_INT(ss_frame_bits_rank(b, 4000001), count + 1);
+    ss_frame_bits_free(b);
+}
+
 int main(void)
 {
     RUN(test_log);
+    RUN(test_bits_rank);
     RUN(test_attempt_marks);
     return check_report();
 }

@@ -51,7 +51,7 @@ static void test_round_trip_and_blocks(void)
     CHECK_EQ_INT(ss_window_marks_bytes(m), 0);
     uint16_t raws[] = { 0, 1, 190, 65535 };
     int8_t shifts[] = { -1, 0, 7, SS_MAX_WSCALE };
-    uint32_t frames[] = { 1, 255, 256, 1000000 };    /* block edges and a far block */
+    uint32_t frames[] = { 1, 1023, 1024, 1000000 };    /* block edges and a far block */
     for (int i = 0; i < 4; i++) {
         memset(&n, 0, sizeof n);
         n.scale_unknown = i != 0;
@@ -71,8 +71,8 @@ static void test_round_trip_and_blocks(void)
     CHECK(!ss_window_marks_get(m, 2, &got, &starts));
     CHECK(!ss_window_marks_get(m, 999999, &got, &starts));
     CHECK(!ss_window_marks_get(m, 2000000, &got, &starts));
-    /* three blocks of 256 marks, and the table of blocks up to frame 1000000 */
-    CHECK_EQ_INT(ss_window_marks_bytes(m), 3 * 256 * 4 + (1000000 / 256 + 1) * sizeof(void *));
+    /* three blocks of 1,024 marks, and the table of blocks up to frame 1000000 */
+    CHECK_EQ_INT(ss_window_marks_bytes(m), 3 * 1024 * 4 + (1000000 / 1024 + 1) * sizeof(void *));
     ss_window_marks_free(m);
 }
 
