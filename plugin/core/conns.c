@@ -36,19 +36,29 @@ typedef struct packed_key {
     unsigned char bytes[WIDE_KEY_BYTES];
 } packed_key;
 
-static void pack(const ss_tuple *key, packed_key *k)
+/* The key of tuple's connection, packed, and tuple's direction: as
+ * ss_conn_key, which orders endpoints by address then port. Two IPv4
+ * addresses (the rest of their bytes zero, as tuples are built) compare as
+ * their four bytes, so they are ordered and packed without building the
+ * key tuple first. */
+static void make_key(const ss_tuple *t, packed_key *k, int *dir)
 {
-    k->ipv4 = key->src.family == 4 && key->dst.family == 4;
-    if (k->ipv4) {
-        memcpy(k->bytes, key->src.bytes, 4);
-        memcpy(k->bytes + 4, key->dst.bytes, 4);
-        memcpy(k->bytes + 8, &key->sport, 2);
-        memcpy(k->bytes + 10, &key->dport, 2);
-        k->len = V4_KEY_BYTES;
-    } else {
-        memcpy(k->bytes, key, WIDE_KEY_BYTES);  /* tuples are built zeroed */
+    k->ipv4 = t->src.family == 4 && t->dst.family == 4;
+    if (!k->ipv4) {
+        ss_tuple key = ss_conn_key(t, dir);
+        memcpy(k->bytes, &key, WIDE_KEY_BYTES);  /* tuples are built zeroed */
         k->len = WIDE_KEY_BYTES;
+        return;
     }
+    int c = memcmp(t->src.bytes, t->dst.bytes, 4);
+    *dir = (c ? c : (int)t->sport - (int)t->dport) > 0;
+    const ss_addr *lo = *dir ? &t->dst : &t->src, *hi = *dir ? &t->src : &t->dst;
+    uint16_t lo_port = *dir ? t->dport : t->sport, hi_port = *dir ? t->sport : t->dport;
+    memcpy(k->bytes, lo->bytes, 4);
+    memcpy(k->bytes + 4, hi->bytes, 4);
+    memcpy(k->bytes + 8, &lo_port, 2);
+    memcpy(k->bytes + 10, &hi_port, 2);
+    k->len = V4_KEY_BYTES;
 }
 
 ss_tuple ss_conn_tuple(const ss_conn *c)
@@ -69,7 +79,7 @@ ss_tuple ss_conn_tuple(const ss_conn *c)
 
 /* A 64-bit mix of the key's words: several times faster than a byte-wise
  * hash, and every TCP segment pays for one. */
-static uint32_t key_hash(const unsigned char *p, size_t len)
+static inline uint32_t key_hash(const unsigned char *p, size_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
     size_t i = 0;
@@ -112,7 +122,7 @@ size_t ss_conns_bytes(const ss_conns *c)
     return sizeof *c + ss_pool_bytes(c->v4) + ss_pool_bytes(c->wide) + (c->mask + 1) * sizeof *c->slots;
 }
 
-static ss_conn *record_of(const ss_conns *c, uint32_t slot)
+static inline ss_conn *record_of(const ss_conns *c, uint32_t slot)
 {
     return (slot & SLOT_WIDE) ? ss_pool_at(c->wide, (slot & ~SLOT_WIDE) - 1) : ss_pool_at(c->v4, slot - 1);
 }
@@ -132,9 +142,8 @@ static uint32_t *slot_of(const ss_conns *c, const unsigned char *key, size_t len
 
 ss_conn *ss_conns_find(const ss_conns *c, const ss_tuple *tuple, int *dir)
 {
-    ss_tuple key = ss_conn_key(tuple, dir);
     packed_key k;
-    pack(&key, &k);
+    make_key(tuple, &k, dir);
     uint32_t *s = slot_of(c, k.bytes, k.len, key_hash(k.bytes, k.len));
     return *s ? record_of(c, *s) : NULL;
 }
@@ -157,9 +166,8 @@ static void grow(ss_conns *c)
 
 ss_conn *ss_conns_get(ss_conns *c, const ss_tuple *tuple, int *dir)
 {
-    ss_tuple key = ss_conn_key(tuple, dir);
     packed_key k;
-    pack(&key, &k);
+    make_key(tuple, &k, dir);
     uint32_t hash = key_hash(k.bytes, k.len);
     uint32_t *s = slot_of(c, k.bytes, k.len, hash);
     if (*s)

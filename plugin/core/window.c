@@ -177,11 +177,27 @@ static uint32_t edge_at(const ss_windows *w, const side *s, int k)
 static void offer_edges(ss_windows *w, side *s, uint32_t ack, uint16_t win)
 {
     uint32_t farther = 0;       /* bit k: the new edge is farther at shift k */
-    for (int k = 0; k < SHIFTS; k++)
-        if (!(s->flags & SIDE_HAS_ACK) || seq_after(ack + ((uint32_t)win << k), edge_at(w, s, k)))
-            farther |= 1u << k;
+    if (!(s->flags & SIDE_HAS_ACK)) {
+        farther = (1u << SHIFTS) - 1;
+    } else if (!(s->flags & SIDE_BLOCK)) {
+        /* one point: most ACKs repeat it or move it forward */
+        if (ack == s->point_ack && win == s->point_win)
+            return;
+        for (int k = 0; k < SHIFTS; k++)
+            farther |= (uint32_t)seq_after(ack + ((uint32_t)win << k), s->point_ack + ((uint32_t)s->point_win << k)) << k;
+    } else {
+        for (int k = 0; k < SHIFTS; k++)
+            farther |= (uint32_t)seq_after(ack + ((uint32_t)win << k), edge_at(w, s, k)) << k;
+    }
     if (!farther)
         return;
+    if (farther == (1u << SHIFTS) - 1 && !(s->flags & SIDE_BLOCK)) {
+        s->point_ack = ack;     /* farther at every shift: the one point */
+        s->point_win = win;
+        s->which[0] = s->which[1] = 0;
+        s->points = 1;
+        return;
+    }
     uint32_t acks[SHIFTS];
     uint16_t wins[SHIFTS];
     unsigned points = 0, which[SHIFTS], renumbered[SHIFTS + 1];
