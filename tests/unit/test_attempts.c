@@ -474,6 +474,38 @@ static void test_floods_count_lone_unanswered_syns_by_source(void)
     g_ptr_array_unref(f);
 }
 
+/* IPv6 sources are counted as IPv4 ones are, each destination apart:
+ * 2001::1 once and 2001::2 twice to [2001::ff]:443 are three attempts from
+ * two sources; 10.0.0.1 to 10.0.0.2:443 is one from one. */
+static void test_floods_count_ipv6_sources(void)
+{
+    ss_tuple v6 = test_tuple(1, 2000, 9, 443);
+    v6.src.family = v6.dst.family = 6;
+    memset(v6.src.bytes, 0, 16);
+    memset(v6.dst.bytes, 0, 16);
+    v6.src.bytes[0] = v6.dst.bytes[0] = 0x20;
+    v6.src.bytes[1] = v6.dst.bytes[1] = 0x01;
+    v6.dst.bytes[15] = 0xff;
+    uint8_t sources[] = { 1, 2, 2 };
+    for (uint32_t i = 0; i < 3; i++) {
+        ss_tuple u = v6;
+        u.src.bytes[15] = sources[i];
+        u.sport = (uint16_t)(2000 + i);
+        feed(t, test_tcp(i + 1, (int64_t)i, u, SS_TCP_SYN, 100 + i, 0));
+    }
+    feed(t, test_tcp(4, 3, test_tuple(1, 3000, 2, 443), SS_TCP_SYN, 900, 0));
+    GPtrArray *f = ss_attempts_floods(t, 10 * SS_NS_PER_SEC, 2);
+    CHECK_EQ_INT(f->len, 1);
+    const ss_flood *fl = f->len ? g_ptr_array_index(f, 0) : NULL;
+    CHECK(fl && fl->attempts == 3 && fl->sources == 2 && fl->port == 443 && fl->addr.family == 6 && fl->first_frame == 1);
+    g_ptr_array_unref(f);
+    f = ss_attempts_floods(t, 10 * SS_NS_PER_SEC, 1);
+    CHECK_EQ_INT(f->len, 2);
+    fl = f->len == 2 ? g_ptr_array_index(f, 1) : NULL;
+    CHECK(fl && fl->attempts == 1 && fl->sources == 1 && fl->addr.family == 4 && fl->first_frame == 4);
+    g_ptr_array_unref(f);
+}
+
 int main(void)
 {
     RUN(test_schedule_jitter_cases);
@@ -496,5 +528,6 @@ int main(void)
     RUN_WITH_TRACKER(test_pending_until_the_smallest_rto);
     RUN_WITH_TRACKER(test_schedule_on_the_senders_clock);
     RUN_WITH_TRACKER(test_floods_count_lone_unanswered_syns_by_source);
+    RUN_WITH_TRACKER(test_floods_count_ipv6_sources);
     return check_report();
 }
