@@ -27,6 +27,8 @@ struct ss_analysis {
     ss_frame_bits *noted;           /* the frames with a finding */
     ss_frame_bits *first_syns;      /* the frames that opened an attempt: the n-th is attempt n's */
     ss_frame_bits *conn_starts;     /* the frames that started a connection: the n-th is sides n's */
+    bool      out_of_order;         /* a frame came before one fed earlier: the bits above do not number
+                                     * records, look them up by search */
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
@@ -113,10 +115,11 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         ss_frame_bits_set(an->noted, seg->frame);
     /* records are numbered in the order of these frames (a capture fed out
      * of order is looked up by search instead) */
-    if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0)
-        ss_frame_bits_set(an->first_syns, seg->frame);
-    if (out->window.sides)
-        ss_frame_bits_set(an->conn_starts, seg->frame);
+    if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0 &&
+        !ss_frame_bits_set(an->first_syns, seg->frame))
+        an->out_of_order = true;
+    if (out->window.sides && !ss_frame_bits_set(an->conn_starts, seg->frame))
+        an->out_of_order = true;
     return noted;
 }
 
@@ -133,7 +136,7 @@ static const ss_attempt *attempt_opened_at(const ss_analysis *an, uint32_t frame
                 return a;
         }
     }
-    return ss_attempts_first_syn_at(an->attempts, frame);
+    return an->out_of_order ? ss_attempts_first_syn_at(an->attempts, frame) : NULL;
 }
 
 /* The sides of the connection whose first frame is frame, or NULL. */
@@ -144,7 +147,7 @@ static const ss_conn_sides *sides_starting_at(const ss_analysis *an, uint32_t fr
         if (s && s->first_frame == frame)
             return s;
     }
-    return ss_windows_sides_starting_at(an->windows, frame);
+    return an->out_of_order ? ss_windows_sides_starting_at(an->windows, frame) : NULL;
 }
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an)

@@ -394,12 +394,15 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     }
     if (final)
         add_uint(tree, hf_syn_count, tvb, a->syn_count);
-    if (known >= 3) {
+    /* the schedule is read again at every SYN: only when a field wants it */
+    if (known >= 3 && (proto_field_is_referenced(tree, hf_syn_schedule) ||
+                       proto_field_is_referenced(tree, hf_syn_schedule_clock))) {
         ss_schedule_clock clock;
         add_string(tree, hf_syn_schedule, tvb, ss_schedule_name(ss_attempt_schedule(a, known, &clock)));
         add_string(tree, hf_syn_schedule_clock, tvb, ss_schedule_clock_name(clock));
-        add_time(tree, hf_syn_initial_rto, tvb, ss_attempt_gap_ns(a, 1));
     }
+    if (known >= 3)
+        add_time(tree, hf_syn_initial_rto, tvb, ss_attempt_gap_ns(a, 1));
     if (!final)
         return;
 
@@ -754,6 +757,34 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
     }
 }
 
+/* Appends v in decimal at *p (room for 10 digits). */
+static char *put_uint(char *p, uint32_t v)
+{
+    char digits[10];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+/* "[SYN retry N of #F]", as snprintf would write it: the tag of every
+ * retransmitted SYN, built without printf's cost (a tenth of it). */
+static void syn_retry_tag(uint32_t index, uint32_t first, char *buf, size_t size)
+{
+    char tag[48], *p = tag;
+    memcpy(p, "[SYN retry ", 11);
+    p = put_uint(p + 11, index);
+    memcpy(p, " of #", 5);
+    p = put_uint(p + 5, first);
+    *p++ = ']';
+    *p = '\0';
+    g_strlcpy(buf, tag, size);
+}
+
 /* The outcome frame's tag, for an attempt answered. */
 static void answer_tag(const ss_attempt *a, char *buf, size_t size)
 {
@@ -787,7 +818,7 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         else
             snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->code->errno_name);
     } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
-        snprintf(buf, size, "[SYN retry %u of #%u]", n->syn_index, a->first_syn.frame);
+        syn_retry_tag(n->syn_index, a->first_syn.frame, buf, size);
     } else if (attempt_shows && n->role == SS_ROLE_SYN) {
         first_syn_tag(a, facts, buf, size);
         if (ss_outcome_failed(ss_attempt_final_outcome(a, facts->end_ns)))
