@@ -1,11 +1,11 @@
 /* frame_bits.h - one bit per frame, and how many frames before one are set
  *
  * Bits are set in increasing frame order (the first pass), so each block
- * of 512 frames can carry the count of the bits before it: "the how-manieth
- * marked frame is this" takes a block look-up and three popcounts. That
- * turns a frame into the number of the record made at it (attempts and
- * connections are numbered in the order their first frame came) for an
- * eighth of a byte a frame, with no search.
+ * of 512 frames can carry the count of the bits before it: "the
+ * how-manieth marked frame is this" takes a block look-up and at most
+ * eight popcounts. That turns a frame into the number of the record made
+ * at it (attempts and connections are numbered in the order their first
+ * frame came) for an eighth of a byte a frame, with no search.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
