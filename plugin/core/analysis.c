@@ -27,8 +27,8 @@ struct ss_analysis {
     ss_frame_bits *noted;           /* the frames with a finding */
     ss_frame_bits *first_syns;      /* the frames that opened an attempt: the n-th is attempt n's */
     ss_frame_bits *conn_starts;     /* the frames that started a connection: the n-th is sides n's */
-    bool      out_of_order;         /* a frame came before one fed earlier: the bits above do not number
-                                     * records, look them up by search */
+    bool      out_of_order;         /* a frame came before one fed earlier: the bits above do not tell
+                                     * which frames have a finding nor number records: search */
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
@@ -111,8 +111,8 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         break;
     }
     bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window);
-    if (noted)
-        ss_frame_bits_set(an->noted, seg->frame);
+    if (noted && !ss_frame_bits_set(an->noted, seg->frame))
+        an->out_of_order = true;
     /* records are numbered in the order of these frames (a capture fed out
      * of order is looked up by search instead) */
     if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0 &&
@@ -123,7 +123,10 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     return noted;
 }
 
-bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame) { return an && ss_frame_bits_test(an->noted, frame); }
+bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame)
+{
+    return an && (an->out_of_order || ss_frame_bits_test(an->noted, frame));
+}
 
 /* The attempt whose first SYN is frame, or NULL. */
 static const ss_attempt *attempt_opened_at(const ss_analysis *an, uint32_t frame)

@@ -43,7 +43,8 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
 ss_capture_facts ss_analysis_facts(const ss_analysis *an);
 
 /* Whether ss_analysis_feed found anything in frame: the frames without
- * (nearly all) are told apart from the others with one bit each. */
+ * (nearly all) are told apart from the others with one bit each. (Frames
+ * fed out of order make every frame "maybe": look it up.) */
 bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame);
 
 /* Per-frame storage of a frame's attempt note: most notes are kept here in

@@ -118,10 +118,34 @@ static void test_bits_rank(void)
     ss_frame_bits_free(b);
 }
 
+/* Frames fed out of order (no first pass does this, a unit test may): the
+ * notes that could not be kept stay the caller's, the first SYNs are found
+ * by search, and no frame is taken for one without a finding. */
+static void test_out_of_order_feeding(void)
+{
+    ss_analysis *an = ss_analysis_new();
+    ss_segment late = test_tcp(9, 9 * SS_NS_PER_SEC, test_tuple(1, 1000, 2, 80), SS_TCP_SYN, 10, 0);
+    ss_segment early = test_tcp(4, 4 * SS_NS_PER_SEC, test_tuple(3, 3000, 2, 80), SS_TCP_SYN, 30, 0);
+    ss_frame_result r9, r4;
+    ss_analysis_feed(an, &late, &r9);
+    CHECK(ss_analysis_keep_attempt(an, 9, &r9.attempt));
+    ss_analysis_feed(an, &early, &r4);
+    ss_analysis_keep_attempt(an, 4, &r4.attempt);
+    ss_attempt_note got;
+    CHECK(ss_analysis_kept_attempt(an, 9, &got) && got.attempt == r9.attempt.attempt && got.syn_index == 0);
+    CHECK(ss_analysis_kept_attempt(an, 4, &got) && got.attempt == r4.attempt.attempt && got.syn_index == 0);
+    CHECK(!ss_analysis_kept_attempt(an, 5, &got));
+    ss_window_note w;
+    CHECK(ss_analysis_kept_window(an, 4, &w) && w.sides && w.sides->first_frame == 4);
+    CHECK(!ss_analysis_kept_window(an, 5, &w));
+    ss_analysis_free(an);
+}
+
 int main(void)
 {
     RUN(test_log);
     RUN(test_bits_rank);
     RUN(test_attempt_marks);
+    RUN(test_out_of_order_feeding);
     return check_report();
 }
