@@ -177,7 +177,7 @@ bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_
 
 bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_note *note)
 {
-    if (!ss_analysis_frame_noted(an, frame))
+    if (!an)
         return false;
     ss_attempt_mark mark;
     const void *found = ss_frame_log_find(an->outcome_marks, frame);
@@ -216,7 +216,7 @@ bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_no
 
 bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note)
 {
-    if (!ss_analysis_frame_noted(an, frame))
+    if (!an)
         return false;
     bool starts_conn;
     if (ss_window_marks_get(an->window_marks, frame, note, &starts_conn)) {

@@ -73,15 +73,14 @@ ss_attempt *ss_attempts_first_syn_at(const ss_attempts *t, uint32_t frame)
     return NULL;
 }
 
-uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a)
+/* How many of the attempt's SYNs came before frame (SYN frames rise: they
+ * were fed in capture order). */
+static uint32_t syns_before(const ss_attempt *a, uint32_t frame)
 {
-    if (!a->outcome_frame)
-        return 0;
-    /* the SYNs fed before the outcome frame: those with a lower frame number */
     uint32_t lo = 0, hi = a->syn_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (ss_attempt_syn(a, mid)->frame < a->outcome_frame)
+        if (ss_attempt_syn(a, mid)->frame < frame)
             lo = mid + 1;
         else
             hi = mid;
@@ -89,21 +88,12 @@ uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a)
     return lo;
 }
 
+uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a) { return a->outcome_frame ? syns_before(a, a->outcome_frame) : 0; }
+
 uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame)
 {
-    /* SYN frames rise: they were fed in capture order */
-    uint32_t lo = 0, hi = a->syn_count;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        uint32_t f = ss_attempt_syn(a, mid)->frame;
-        if (f == frame)
-            return mid;
-        if (f < frame)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return UINT32_MAX;
+    uint32_t i = syns_before(a, frame);
+    return i < a->syn_count && ss_attempt_syn(a, i)->frame == frame ? i : UINT32_MAX;
 }
 
 ss_tuple ss_attempt_tuple(const ss_attempt *a)

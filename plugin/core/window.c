@@ -52,7 +52,6 @@ typedef struct side {
     uint16_t last_win;                  /* raw window of this side's latest ACK */
     uint8_t  flags;                     /* SIDE_* */
     uint8_t  bound;                     /* proven minimum shift of this side's window */
-    uint8_t  points;
 } side;
 
 /* Only connections seen mid-stream need the per-side state: 72 bytes. */
@@ -176,26 +175,19 @@ static uint32_t edge_at(const ss_windows *w, const side *s, int k)
  * the older). The points no shift uses any more are dropped. */
 static void offer_edges(ss_windows *w, side *s, uint32_t ack, uint16_t win)
 {
+    /* most ACKs repeat the one point, or move it forward at every shift */
+    if ((s->flags & SIDE_HAS_ACK) && !(s->flags & SIDE_BLOCK) && ack == s->point_ack && win == s->point_win)
+        return;
     uint32_t farther = 0;       /* bit k: the new edge is farther at shift k */
-    if (!(s->flags & SIDE_HAS_ACK)) {
-        farther = (1u << SHIFTS) - 1;
-    } else if (!(s->flags & SIDE_BLOCK)) {
-        /* one point: most ACKs repeat it or move it forward */
-        if (ack == s->point_ack && win == s->point_win)
-            return;
-        for (int k = 0; k < SHIFTS; k++)
-            farther |= (uint32_t)seq_after(ack + ((uint32_t)win << k), s->point_ack + ((uint32_t)s->point_win << k)) << k;
-    } else {
-        for (int k = 0; k < SHIFTS; k++)
-            farther |= (uint32_t)seq_after(ack + ((uint32_t)win << k), edge_at(w, s, k)) << k;
-    }
+    for (int k = 0; k < SHIFTS; k++)
+        if (!(s->flags & SIDE_HAS_ACK) || seq_after(ack + ((uint32_t)win << k), edge_at(w, s, k)))
+            farther |= 1u << k;
     if (!farther)
         return;
     if (farther == (1u << SHIFTS) - 1 && !(s->flags & SIDE_BLOCK)) {
         s->point_ack = ack;     /* farther at every shift: the one point */
         s->point_win = win;
         s->which[0] = s->which[1] = 0;
-        s->points = 1;
         return;
     }
     uint32_t acks[SHIFTS];
@@ -231,7 +223,6 @@ static void offer_edges(ss_windows *w, side *s, uint32_t ack, uint16_t win)
     s->which[0] = s->which[1] = 0;
     for (int k = 0; k < SHIFTS; k++)
         s->which[k / 8] |= which[k] << (4 * (k % 8));
-    s->points = (uint8_t)points;
 }
 
 /* The sender's data against the peer's offered edges. */
