@@ -19,6 +19,7 @@
 #include <epan/prefs.h>
 
 #include "ss_nstime.h"
+#include "ss_text.h"
 #include "ws_compat.h"
 
 static int hf_attempt = -1;
@@ -221,6 +222,15 @@ typedef struct sentence {
 } sentence;
 
 /* Adds a clause if it fits; returns whether it did. */
+static bool sentence_add_str(sentence *s, const char *clause)
+{
+    size_t used = strlen(s->text), len = strlen(clause);
+    if (used + len > SENTENCE_MAX)
+        return false;
+    memcpy(s->text + used, clause, len + 1);
+    return true;
+}
+
 static bool sentence_add(sentence *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static bool sentence_add(sentence *s, const char *fmt, ...)
 {
@@ -229,11 +239,7 @@ static bool sentence_add(sentence *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(clause, sizeof clause, fmt, ap);
     va_end(ap);
-    size_t used = strlen(s->text);
-    if (used + strlen(clause) > SENTENCE_MAX)
-        return false;
-    memcpy(s->text + used, clause, strlen(clause) + 1);
-    return true;
+    return sentence_add_str(s, clause);
 }
 
 static void say(packet_info *pinfo, proto_item *item, expert_field *ei, const sentence *s)
@@ -360,6 +366,30 @@ static void render_crossing(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
         crosses);
 }
 
+/* "SYN retransmission I of the attempt in frame F, G s after the previous
+ * one (backoff xB)", or "... after the first SYN" for the first retry:
+ * written on every retransmitted SYN, so without printf (ss_text). */
+static void say_syn_retry(packet_info *pinfo, proto_item *retry, uint32_t i, uint32_t first, int64_t gap,
+                          double backoff)
+{
+    char buf[SENTENCE_MAX + 1];
+    ss_text t = ss_text_in(buf, sizeof buf);
+    SS_TEXT_LIT(&t, "SYN retransmission ");
+    ss_text_uint(&t, i);
+    SS_TEXT_LIT(&t, " of the attempt in frame ");
+    ss_text_uint(&t, first);
+    SS_TEXT_LIT(&t, ", ");
+    ss_text_fixed(&t, ss_time_seconds(gap), 2);
+    if (i >= 2) {
+        SS_TEXT_LIT(&t, " s after the previous one (backoff \xc3\x97");
+        ss_text_fixed(&t, backoff, 1);
+        SS_TEXT_LIT(&t, ")");
+    } else {
+        SS_TEXT_LIT(&t, " s after the first SYN");
+    }
+    expert_add_info_format(pinfo, retry, &ei_syn_retry, "%s", buf);
+}
+
 static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final,
                        bool attempt_shows, const ss_capture_facts *facts, const ss_flood *flood)
 {
@@ -378,19 +408,13 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         proto_item *retry = add_uint(tree, hf_syn_retry, tvb, i);
         add_time(tree, hf_syn_gap, tvb, gap);
         add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, ss_attempt_syn(a, i)->time_ns));
+        double backoff = i >= 2 ? ss_attempt_backoff(a, i) : 0;
         if (i >= 2) {
-            double backoff = ss_attempt_backoff(a, i);
             /* a ratio to two decimals: "2.00", not 1.99895720435 */
             proto_item *it = proto_tree_add_double_format_value(tree, hf_syn_backoff, tvb, 0, 0, backoff, "%.2f", backoff);
             proto_item_set_generated(it);
-            expert_add_info_format(pinfo, retry, &ei_syn_retry,
-                "SYN retransmission %u of the attempt in frame %u, %.2f s after the previous one (backoff \xc3\x97%.1f)",
-                i, a->first_syn.frame, ss_time_seconds(gap), backoff);
-        } else {
-            expert_add_info_format(pinfo, retry, &ei_syn_retry,
-                "SYN retransmission %u of the attempt in frame %u, %.2f s after the first SYN",
-                i, a->first_syn.frame, ss_time_seconds(gap));
         }
+        say_syn_retry(pinfo, retry, i, a->first_syn.frame, gap, backoff);
     }
     if (final)
         add_uint(tree, hf_syn_count, tvb, a->syn_count);
@@ -427,7 +451,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
                      "connection attempt to %s, before a retransmission was due (the smallest initial RTO is 1 s)",
                      ss_time_seconds(ss_attempt_elapsed_ns(a, facts->end_ns)), server);
         if (facts->only_tcp)
-            sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
+            sentence_add_str(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_pending, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED && no_reply != SS_NO_REPLY_PERSISTENT) {
         /* one or two SYNs and silence: no proof of a drop */
@@ -443,9 +467,9 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         if (a->announced)
             announced_sentence(&say_this, a, false);
         if (facts->one_direction)
-            sentence_add(&say_this, ". The capture holds one direction only");
+            sentence_add_str(&say_this, ". The capture holds one direction only");
         else if (facts->only_tcp)
-            sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
+            sentence_add_str(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_unanswered_unproven, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED) {
         if (a->announced) {
@@ -460,11 +484,11 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         /* the client's own retransmissions show no SYN/ACK reached it; a
          * refusal from the other side would not show in this capture */
         if (facts->one_direction)
-            sentence_add(&say_this, ". The capture holds one direction only: a refusal would not show");
+            sentence_add_str(&say_this, ". The capture holds one direction only: a refusal would not show");
         /* Wireshark 4.0 does not let a dissector read the capture filter the
          * file records; a capture of nothing but TCP is the evidence we have. */
         if (facts->only_tcp)
-            sentence_add(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
+            sentence_add_str(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_unanswered, &say_this);
     } else if (a->outcome == SS_OUTCOME_SUPERSEDED) {
         add_uint(tree, hf_superseded_by, tvb, a->superseded_by);
@@ -517,7 +541,7 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         sentence say_this = { "" };
         sentence_add(&say_this, "The SYN/ACK from %s answering the attempt in frame %u is not in the capture: this "
                      "frame proves the handshake went through (%s)", server, a->first_syn.frame, proof[a->evidence]);
-        sentence_add(&say_this, ". The capture holds one direction only, or lost packets");
+        sentence_add_str(&say_this, ". The capture holds one direction only, or lost packets");
         say(pinfo, it, &ei_synack_not_captured, &say_this);
     }
 }
@@ -570,8 +594,8 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
             sentence_add(&say_this, "%s answers a UDP datagram that is not in the capture", source);
         sentence_add(&say_this, " (%s \xe2\x86\x92 %s)", client, server);
         if (refused_conn) {
-            sentence_add(&say_this, ": the port is closed (ECONNREFUSED on a connected socket)");
-            sentence_add(&say_this, "; no such answer would not have proven it open");
+            sentence_add_str(&say_this, ": the port is closed (ECONNREFUSED on a connected socket)");
+            sentence_add_str(&say_this, "; no such answer would not have proven it open");
         } else {
             sentence_add(&say_this, ": %s on a connected socket", r->code->errno_name);
         }
@@ -604,7 +628,7 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     sentence_add(&say_this, " (%s \xe2\x86\x92 %s)", client, server);
     sentence_add(&say_this, ": connect() fails with %s", r->code->errno_name);
     if (refused_conn && ei == &ei_refused_icmp)
-        sentence_add(&say_this, ", as for a TCP RST");
+        sentence_add_str(&say_this, ", as for a TCP RST");
     if (r->code->hint)
         sentence_add(&say_this, "; %s", r->code->hint);
     say(pinfo, top, ei, &say_this);
@@ -624,9 +648,9 @@ static void render_window(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, c
     }
     if (w->first_in_direction) {
         sentence say_this = { "" };
-        sentence_add(&say_this, "Window scale unknown: this connection's handshake is not in the capture, so the "
-                     "windows this side advertises are raw values, not bytes");
-        sentence_add(&say_this, "; synsight.window.min_shift gives a proven lower bound on the scale");
+        sentence_add_str(&say_this, "Window scale unknown: this connection's handshake is not in the capture, so the "
+                         "windows this side advertises are raw values, not bytes");
+        sentence_add_str(&say_this, "; synsight.window.min_shift gives a proven lower bound on the scale");
         say(pinfo, unknown, &ei_scale_unknown, &say_this);
     }
     if (!w->overrun)
@@ -635,12 +659,25 @@ static void render_window(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, c
     add_uint(tree, hf_window_in_flight, tvb, w->in_flight);
     if (w->peer_min_shift < 1)
         return;                 /* an earlier, larger window of the peer covers it */
+    /* on every apparent overrun of a mid-stream connection: without printf */
     sentence say_this = { "" };
-    sentence_add(&say_this, "Not a window violation: %u bytes in flight exceed the peer's raw window %u (frame %u): "
-                 "its scale is at least 2^%d", w->in_flight, w->peer_raw, w->peer_window_frame, w->peer_min_shift);
-    sentence_add(&say_this, "; set TCP preference \"Scaling factor to use when not available from capture\" "
-                 "(tcp.default_window_scaling) to %d", w->peer_min_shift);
-    sentence_add(&say_this, " (no handshake in the capture)");
+    char clause[SENTENCE_MAX + 1];
+    ss_text t = ss_text_in(clause, sizeof clause);
+    SS_TEXT_LIT(&t, "Not a window violation: ");
+    ss_text_uint(&t, w->in_flight);
+    SS_TEXT_LIT(&t, " bytes in flight exceed the peer's raw window ");
+    ss_text_uint(&t, w->peer_raw);
+    SS_TEXT_LIT(&t, " (frame ");
+    ss_text_uint(&t, w->peer_window_frame);
+    SS_TEXT_LIT(&t, "): its scale is at least 2^");
+    ss_text_uint(&t, (uint32_t)w->peer_min_shift);
+    sentence_add_str(&say_this, clause);
+    t = ss_text_in(clause, sizeof clause);
+    SS_TEXT_LIT(&t, "; set TCP preference \"Scaling factor to use when not available from capture\" "
+                "(tcp.default_window_scaling) to ");
+    ss_text_uint(&t, (uint32_t)w->peer_min_shift);
+    sentence_add_str(&say_this, clause);
+    sentence_add_str(&say_this, " (no handshake in the capture)");
     say(pinfo, overrun, &ei_window_misread, &say_this);
 }
 
@@ -686,7 +723,7 @@ static void render_one_direction(proto_tree *tree, packet_info *pinfo, tvbuff_t 
     sentence say_this = { "" };
     sentence_add(&say_this, "Connection %s \xe2\x86\x92 %s seen in one direction only: every captured frame comes "
                  "from %s (a one-host capture filter, asymmetric routing, a mirror port)", from, to, from);
-    sentence_add(&say_this, "; synsight infers answers from its segments");
+    sentence_add_str(&say_this, "; synsight infers answers from its segments");
     say(pinfo, it, &ei_one_direction, &say_this);
 }
 
@@ -757,32 +794,16 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
     }
 }
 
-/* Appends v in decimal at *p (room for 10 digits). */
-static char *put_uint(char *p, uint32_t v)
-{
-    char digits[10];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = digits[--n];
-    return p;
-}
-
-/* "[SYN retry N of #F]", as snprintf would write it: the tag of every
- * retransmitted SYN, built without printf's cost (a tenth of it). */
+/* "[SYN retry N of #F]": the tag of every retransmitted SYN, without
+ * printf (ss_text). */
 static void syn_retry_tag(uint32_t index, uint32_t first, char *buf, size_t size)
 {
-    char tag[48], *p = tag;
-    memcpy(p, "[SYN retry ", 11);
-    p = put_uint(p + 11, index);
-    memcpy(p, " of #", 5);
-    p = put_uint(p + 5, first);
-    *p++ = ']';
-    *p = '\0';
-    g_strlcpy(buf, tag, size);
+    ss_text t = ss_text_in(buf, size);
+    SS_TEXT_LIT(&t, "[SYN retry ");
+    ss_text_uint(&t, index);
+    SS_TEXT_LIT(&t, " of #");
+    ss_text_uint(&t, first);
+    SS_TEXT_LIT(&t, "]");
 }
 
 /* The outcome frame's tag, for an attempt answered. */
@@ -830,10 +851,16 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
     } else if (n->crosses) {
         snprintf(buf, size, "[simultaneous open with #%u]", n->crosses);
     } else if (w->overrun && w->peer_min_shift >= 1) {
-        snprintf(buf, size, "[not a window violation: peer's scale \xe2\x89\xa5 \xc3\x97%u]",
-                 scale_factor(w->peer_min_shift));
+        /* on most frames of a connection seen mid-stream: without printf */
+        ss_text t = ss_text_in(buf, size);
+        SS_TEXT_LIT(&t, "[not a window violation: peer's scale \xe2\x89\xa5 \xc3\x97");
+        ss_text_uint(&t, scale_factor(w->peer_min_shift));
+        SS_TEXT_LIT(&t, "]");
     } else if (w->scale_unknown && w->min_shift >= 0) {
-        snprintf(buf, size, "[window scale unknown, \xe2\x89\xa5 \xc3\x97%u]", scale_factor(w->min_shift));
+        ss_text t = ss_text_in(buf, size);
+        SS_TEXT_LIT(&t, "[window scale unknown, \xe2\x89\xa5 \xc3\x97");
+        ss_text_uint(&t, scale_factor(w->min_shift));
+        SS_TEXT_LIT(&t, "]");
     } else if (w->scale_unknown) {
         snprintf(buf, size, "[window scale unknown]");
     } else if (w->one_sided) {
@@ -857,18 +884,22 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
     proto_tree *st = proto_item_add_subtree(top, ett_synsight);
     /* the tag only when a column or a filter will read it */
-    char tag[96] = "";
+    char spaced[97] = " ", *tag = spaced + 1;     /* the tag, after a space */
     bool to_column = info_column_on && pinfo->cinfo;
     if (to_column || proto_field_is_referenced(tree, hf_summary))
-        info_tag(res, final, attempt_shows, facts, pinfo->num, tag, sizeof tag);
+        info_tag(res, final, attempt_shows, facts, pinfo->num, tag, sizeof spaced - 1);
     if (tag[0]) {
         /* first in the subtree, without the brackets: what the frame is about, for a column */
         size_t len = strlen(tag);
         tag[len - 1] = '\0';
         add_string(st, hf_summary, tvb, tag + 1);
         tag[len - 1] = ']';
-        if (to_column)
-            col_append_sep_str(pinfo->cinfo, COL_INFO, " ", tag);
+        if (to_column) {
+            /* what col_append_sep_str(" ") writes, in one append, not two:
+             * each append walks the whole Info text */
+            const char *info = col_get_text(pinfo->cinfo, COL_INFO);
+            col_append_str(pinfo->cinfo, COL_INFO, info && info[0] ? spaced : tag);
+        }
     }
     /* a notable attempt's SYNs and outcome frame, and a refusal of it */
     if (n->attempt && n->attempt->announced && (attempt_shows || (res->refusal.present && !res->refusal.udp)))
