@@ -46,10 +46,15 @@ void ss_text_uint(ss_text *t, uint32_t v)
     ss_text_mem(t, digits + n, sizeof digits - (size_t)n);
 }
 
+static uint64_t int_scale(int decimals)
+{
+    static const uint64_t int_scales[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+    return int_scales[decimals];
+}
+
 void ss_text_fixed(ss_text *t, double v, int decimals)
 {
     static const double scales[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
-    static const uint64_t int_scales[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
     if (decimals < 0 || decimals > 6 || !isfinite(v))
         goto library;
     double a = fabs(v), scale = scales[decimals];
@@ -74,14 +79,40 @@ void ss_text_fixed(ss_text *t, double v, int decimals)
     uint64_t n = (uint64_t)c + (r > 0.5);
     if (signbit(v))
         ss_text_mem(t, "-", 1);
-    put_u64(t, n / int_scales[decimals], 1);
+    put_u64(t, n / int_scale(decimals), 1);
     if (decimals > 0) {
         ss_text_mem(t, ".", 1);
-        put_u64(t, n % int_scales[decimals], decimals);
+        put_u64(t, n % int_scale(decimals), decimals);
     }
     return;
 library:;
     char buf[512];
     snprintf(buf, sizeof buf, "%.*f", decimals, v);
     ss_text_str(t, buf);
+}
+
+void ss_text_seconds(ss_text *t, int64_t ns, int decimals)
+{
+    static const uint64_t units[] = { 1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000 };
+    /* Below 2^52 ns (52 days) the double ns / 1e9 lies within a
+     * nanosecond's fraction of the exact quotient, which is either on a tie
+     * or at least a nanosecond from it: off a tie, both round alike. */
+    if (decimals < 0 || decimals > 6 || ns <= -(INT64_C(1) << 52) || ns >= (INT64_C(1) << 52)) {
+        ss_text_fixed(t, (double)ns / 1e9, decimals);
+        return;
+    }
+    uint64_t a = ns < 0 ? (uint64_t)-ns : (uint64_t)ns, unit = units[decimals];
+    uint64_t n = a / unit, rem = a % unit;
+    if (2 * rem == unit) {
+        ss_text_fixed(t, (double)ns / 1e9, decimals);   /* a tie: the double decides */
+        return;
+    }
+    n += 2 * rem > unit;
+    if (ns < 0)
+        ss_text_mem(t, "-", 1);
+    put_u64(t, n / int_scale(decimals), 1);
+    if (decimals > 0) {
+        ss_text_mem(t, ".", 1);
+        put_u64(t, n % int_scale(decimals), decimals);
+    }
 }

@@ -39,5 +39,8 @@ void ss_text_str(ss_text *t, const char *s);
 void ss_text_uint(ss_text *t, uint32_t v);
 /* "%.<decimals>f" (decimals <= 6), exactly as the C library rounds. */
 void ss_text_fixed(ss_text *t, double v, int decimals);
+/* The same of ns / 1e9 (as ss_time_seconds gives it), from the integer:
+ * no floating point unless ns lies on a tie (decimals <= 6). */
+void ss_text_seconds(ss_text *t, int64_t ns, int decimals);
 
 #endif

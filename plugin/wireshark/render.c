@@ -379,7 +379,7 @@ static void say_syn_retry(packet_info *pinfo, proto_item *retry, uint32_t i, uin
     SS_TEXT_LIT(&t, " of the attempt in frame ");
     ss_text_uint(&t, first);
     SS_TEXT_LIT(&t, ", ");
-    ss_text_fixed(&t, ss_time_seconds(gap), 2);
+    ss_text_seconds(&t, gap, 2);
     if (i >= 2) {
         SS_TEXT_LIT(&t, " s after the previous one (backoff \xc3\x97");
         ss_text_fixed(&t, backoff, 1);

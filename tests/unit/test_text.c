@@ -82,6 +82,44 @@ static void test_fixed_matches_snprintf(void)
     }
 }
 
+static void expect_seconds(int64_t ns, int decimals)
+{
+    char want[512], got[512];
+    snprintf(want, sizeof want, "%.*f", decimals, (double)ns / 1e9);
+    ss_text t = ss_text_in(got, sizeof got);
+    ss_text_seconds(&t, ns, decimals);
+    if (strcmp(want, got) != 0) {
+        if (mismatches++ < 10)
+            fprintf(stderr, "%%.%df of %lld ns: \"%s\", snprintf \"%s\"\n", decimals, (long long)ns, got, want);
+        CHECK(false);
+    } else {
+        CHECK(true);
+    }
+}
+
+/* Seconds from integer nanoseconds print as the double ns / 1e9 does. */
+static void test_seconds_match_snprintf(void)
+{
+    static const int64_t fixed[] = { 0, 1, -1, 5000000, 4999999, 5000001, -5000000, 1005000000, 1015000000,
+                                     999999999, 1000000000, 125000000, 250000000, INT64_MAX, INT64_MIN,
+                                     (INT64_C(1) << 52) - 1, (INT64_C(1) << 52), -(INT64_C(1) << 52) };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        for (int d = 0; d <= 6; d++)
+            expect_seconds(fixed[i], d);
+    for (int i = 0; i < 300000; i++) {
+        uint64_t r = next_random();
+        int64_t ns = (int64_t)(r % (i % 2 ? 400000000000u : UINT64_C(9000000000000000)));
+        if (i % 4 == 1)
+            ns -= ns % 1000;
+        if (i % 5 == 0)     /* on a tie of some decimal, or a nanosecond off it */
+            ns = ns / 1000000 * 1000000 + 500000 + (int64_t)(r >> 61) % 3 - 1;
+        if (r >> 63)
+            ns = -ns;
+        expect_seconds(ns, (int)(r >> 40) % 7);
+        expect_seconds(ns, 2);
+    }
+}
+
 static void test_uint_and_cutting(void)
 {
     static const uint32_t values[] = { 0, 1, 9, 10, 99, 100, 65535, 1000000, 4294967295u };
@@ -110,6 +148,7 @@ static void test_uint_and_cutting(void)
 int main(void)
 {
     RUN(test_fixed_matches_snprintf);
+    RUN(test_seconds_match_snprintf);
     RUN(test_uint_and_cutting);
     return check_report();
 }
