@@ -247,6 +247,16 @@ static void say(packet_info *pinfo, proto_item *item, expert_field *ei, const se
     expert_add_info_format(pinfo, item, ei, "%s", s->text);
 }
 
+/* "N SYN" or "N SYNs" */
+static void text_syns(ss_text *t, uint32_t n)
+{
+    ss_text_uint(t, n);
+    if (n == 1)
+        SS_TEXT_LIT(t, " SYN");
+    else
+        SS_TEXT_LIT(t, " SYNs");
+}
+
 
 /* FT_UINT32 and FT_FRAMENUM fields alike */
 static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
@@ -456,11 +466,19 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     } else if (end == SS_OUTCOME_UNANSWERED && no_reply != SS_NO_REPLY_PERSISTENT) {
         /* one or two SYNs and silence: no proof of a drop */
         int64_t after = ss_time_diff(facts->end_ns, ss_attempt_syn(a, a->syn_count - 1)->time_ns);
-        if (no_reply == SS_NO_REPLY_STOPPED)
-            sentence_add(&say_this, "Connection attempt to %s: no reply, but the client stopped after %u SYN%s though "
-                         "the capture went on %.1f s: it got an answer the capture lacks, or gave up",
-                         server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
-        else
+        if (no_reply == SS_NO_REPLY_STOPPED) {
+            /* every lone SYN of a flood: without printf */
+            char clause[512];     /* as sentence_add: a clause too long is left out whole */
+            ss_text t = ss_text_in(clause, sizeof clause);
+            SS_TEXT_LIT(&t, "Connection attempt to ");
+            ss_text_str(&t, server);
+            SS_TEXT_LIT(&t, ": no reply, but the client stopped after ");
+            text_syns(&t, a->syn_count);
+            SS_TEXT_LIT(&t, " though the capture went on ");
+            ss_text_seconds(&t, after, 1);
+            SS_TEXT_LIT(&t, " s: it got an answer the capture lacks, or gave up");
+            sentence_add_str(&say_this, clause);
+        } else
             sentence_add(&say_this, "Connection attempt to %s: %u SYN%s, no reply; the capture ends %.2f s after the "
                          "last, too soon for a retry to be sure: too early to call it a drop",
                          server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
@@ -661,7 +679,7 @@ static void render_window(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, c
         return;                 /* an earlier, larger window of the peer covers it */
     /* on every apparent overrun of a mid-stream connection: without printf */
     sentence say_this = { "" };
-    char clause[SENTENCE_MAX + 1];
+    char clause[512];     /* as sentence_add: a clause too long is left out whole */
     ss_text t = ss_text_in(clause, sizeof clause);
     SS_TEXT_LIT(&t, "Not a window violation: ");
     ss_text_uint(&t, w->in_flight);
@@ -699,9 +717,11 @@ static bool attempt_role_shows(const ss_attempt_note *n, bool final)
 /* "63 s", "1.9 s": a duration for a short tag */
 static void short_duration(int64_t ns, char *buf, size_t size)
 {
-    double s = ss_time_seconds(ns);
-    snprintf(buf, size, s >= 9.95 ? "%.0f s" : "%.1f s", s);
+    ss_text t = ss_text_in(buf, size);
+    ss_text_seconds(&t, ns, ss_time_seconds(ns) >= 9.95 ? 0 : 1);
+    SS_TEXT_LIT(&t, " s");
 }
+
 
 /* 2^shift, as the multiplier the tag shows */
 static uint32_t scale_factor(int8_t shift) { return (uint32_t)1 << shift; }
@@ -755,10 +775,14 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
         case SS_NO_REPLY_PERSISTENT:
             snprintf(buf, size, "[unanswered: %u SYNs, %s]", a->syn_count, span);
             break;
-        case SS_NO_REPLY_STOPPED:
-            snprintf(buf, size, "[no reply captured; client stopped after %u SYN%s]", a->syn_count,
-                     a->syn_count == 1 ? "" : "s");
+        case SS_NO_REPLY_STOPPED: {
+            /* every lone SYN of a flood: without printf */
+            ss_text t = ss_text_in(buf, size);
+            SS_TEXT_LIT(&t, "[no reply captured; client stopped after ");
+            text_syns(&t, a->syn_count);
+            SS_TEXT_LIT(&t, "]");
             break;
+        }
         case SS_NO_REPLY_CUT:
             if (a->syn_count == 1)
                 snprintf(buf, size, "[no reply captured yet: 1 SYN]");
