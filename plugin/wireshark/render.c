@@ -231,6 +231,7 @@ static bool sentence_add_str(sentence *s, const char *clause)
     return true;
 }
 
+/* The same, formatted. */
 static bool sentence_add(sentence *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static bool sentence_add(sentence *s, const char *fmt, ...)
 {
@@ -256,7 +257,6 @@ static void text_syns(ss_text *t, uint32_t n)
     else
         SS_TEXT_LIT(t, " SYNs");
 }
-
 
 /* FT_UINT32 and FT_FRAMENUM fields alike */
 static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
@@ -478,10 +478,11 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             ss_text_seconds(&t, after, 1);
             SS_TEXT_LIT(&t, " s: it got an answer the capture lacks, or gave up");
             sentence_add_str(&say_this, clause);
-        } else
+        } else {
             sentence_add(&say_this, "Connection attempt to %s: %u SYN%s, no reply; the capture ends %.2f s after the "
                          "last, too soon for a retry to be sure: too early to call it a drop",
                          server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
+        }
         if (a->announced)
             announced_sentence(&say_this, a, false);
         if (facts->one_direction)
