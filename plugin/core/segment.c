@@ -231,18 +231,14 @@ void ss_format_addr(const ss_addr *addr, char *buf, size_t size)
 
 void ss_format_endpoint(const ss_addr *addr, uint16_t port, char *buf, size_t size)
 {
+    char a[64];
+    ss_format_addr(addr, a, sizeof a);
     ss_text t = ss_text_in(buf, size);
-    if (addr->family == 6) {
-        char a[64];
-        format_ipv6(addr->bytes, a, sizeof a);
+    if (addr->family == 6)
         SS_TEXT_LIT(&t, "[");
-        ss_text_str(&t, a);
+    ss_text_str(&t, a);
+    if (addr->family == 6)
         SS_TEXT_LIT(&t, "]");
-    } else if (addr->family == 4) {
-        text_ipv4(&t, addr->bytes);
-    } else {
-        SS_TEXT_LIT(&t, "?");
-    }
     SS_TEXT_LIT(&t, ":");
     ss_text_uint(&t, port);
 }

@@ -37,13 +37,7 @@ static void put_u64(ss_text *t, uint64_t v, int min_digits)
 
 void ss_text_uint(ss_text *t, uint32_t v)
 {
-    char digits[10];
-    int n = sizeof digits;
-    do {
-        digits[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    ss_text_mem(t, digits + n, sizeof digits - (size_t)n);
+    put_u64(t, v, 1);
 }
 
 static uint64_t int_scale(int decimals)

@@ -768,12 +768,12 @@ static void announced_suffix(const ss_attempt *a, char *buf, size_t size)
 static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, char *buf, size_t size)
 {
     char span[24];
-    short_duration(ss_attempt_span_ns(a), span, sizeof span);
     ss_outcome end = ss_attempt_final_outcome(a, facts->end_ns);
     switch (end) {
     case SS_OUTCOME_UNANSWERED:
         switch (ss_attempt_no_reply(a, facts->end_ns)) {
         case SS_NO_REPLY_PERSISTENT:
+            short_duration(ss_attempt_span_ns(a), span, sizeof span);
             snprintf(buf, size, "[unanswered: %u SYNs, %s]", a->syn_count, span);
             break;
         case SS_NO_REPLY_STOPPED: {
@@ -785,10 +785,12 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
             break;
         }
         case SS_NO_REPLY_CUT:
-            if (a->syn_count == 1)
+            if (a->syn_count == 1) {
                 snprintf(buf, size, "[no reply captured yet: 1 SYN]");
-            else
+            } else {
+                short_duration(ss_attempt_span_ns(a), span, sizeof span);
                 snprintf(buf, size, "[no reply captured yet: %u SYNs, %s]", a->syn_count, span);
+            }
             break;
         }
         break;

@@ -68,6 +68,10 @@ def run(d, capture, args):
     return elapsed, usage.ru_maxrss / 1024.0  # MiB
 
 
+# Both modes of the cost-at-scale tables, dissection forced alike on both sides.
+SCENARIO_MODES = {"1 pass": ["-Y", "tcp.flags.reset==1"], "-2": ["-2", "-Y", "tcp.flags.reset==1"]}
+
+
 def count_instructions(d, capture, args):
     """tshark's instructions, all of them, under callgrind."""
     cmd = ["env", "-i", f"HOME={d}", f"WIRESHARK_PLUGIN_DIR={d}", f"WIRESHARK_EXTCAP_DIR={d}/extcap",
@@ -131,13 +135,12 @@ def instruction_table(a, without, with_):
         sys.exit("--instructions needs valgrind (apt-get install valgrind)")
     print(f"tshark {a.ws_version}; instructions (callgrind), each scenario at a tenth of its size")
     print(f"{'capture (a tenth)':32s} {'mode':6s} {'without':>16s} {'with':>16s} {'ratio':>7s}")
-    modes = {"1 pass": ["-Y", "tcp.flags.reset==1"], "-2": ["-2", "-Y", "tcp.flags.reset==1"]}
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
         for name, gen_args, unit, units in SCENARIOS:
             if a.only and name not in a.only:
                 continue
             capture = tenth_capture(a, gen_args, units)
-            for mode, args in modes.items():
+            for mode, args in SCENARIO_MODES.items():
                 runs = [pool.submit(count_instructions, d, capture, args) for d in (without, with_)]
                 iw, ip = (r.result() for r in runs)
                 print(f"{name:32s} {mode:6s} {iw:16,d} {ip:16,d} {ip / iw:7.4f}", flush=True)
@@ -147,14 +150,13 @@ def scenarios(a, without, with_):
     print(f"tshark {a.ws_version}; {a.runs} interleaved runs per side and mode; medians; {os.cpu_count()} cores")
     print(f"{'capture':32s} {'mode':6s} {'time without':>12s} {'with':>8s} {'ratio':>6s} "
           f"{'RSS without':>12s} {'with':>9s} {'ratio':>6s}  extra per unit")
-    modes = {"1 pass": ["-Y", "tcp.flags.reset==1"], "-2": ["-2", "-Y", "tcp.flags.reset==1"]}
     for name, gen_args, unit, units in SCENARIOS:
         if a.only and name not in a.only:
             continue
         capture = a.capture if not gen_args else os.path.join(os.path.dirname(a.capture),
                                                                gen_args[0].strip("-") + ".pcap")
         ensure_capture(capture, gen_args)
-        for mode, args in modes.items():
+        for mode, args in SCENARIO_MODES.items():
             tw, tp, mw, mp = measure(without, with_, capture, args, a.runs)
             extra = f"{(mp - mw) * 1024 * 1024 / units:7.0f} B per {unit}" if units else ""
             print(f"{name:32s} {mode:6s} {tw:10.2f} s {tp:6.2f} s {tp / tw:6.3f} {mw:8.1f} MiB {mp:5.1f} MiB "
