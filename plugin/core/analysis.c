@@ -93,8 +93,11 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         int dir;
         ss_conn *conn = ss_conns_get(an->conns, &seg->tuple, &dir);
         ss_attempts_add_tcp_in(an->attempts, conn, dir, seg, &out->attempt);
-        if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0)
-            out->attempt.attempt->announced = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
+        if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
+            const ss_announcement *by = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
+            if (by)
+                ss_attempt_set_announced(out->attempt.attempt, by);
+        }
         if (seg->announced_count)
             ss_announcements_add(an->announcements, seg);
         ss_refusal_from_rst(seg, &out->attempt, &out->refusal);

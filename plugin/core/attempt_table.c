@@ -115,11 +115,12 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
     r->to_outcome_s = -1.0;
     r->evidence = a->outcome == SS_OUTCOME_ANSWERED ? a->evidence : SS_EVIDENCE_NONE;
     r->through_crossing = ss_attempt_answered_through_crossing(a);
-    if (a->announced) {
-        r->announced_in = a->announced->frame;
-        r->announced_by = a->announced->by;
-        r->service_addr = a->announced->service_addr;
-        r->service_port = a->announced->service_port;
+    const ss_announcement *ann = ss_attempt_announced(a);
+    if (ann) {
+        r->announced_in = ann->frame;
+        r->announced_by = ann->by;
+        r->service_addr = ann->service_addr;
+        r->service_port = ann->service_port;
     }
     switch (a->outcome) {
     case SS_OUTCOME_ANSWERED:
@@ -129,7 +130,7 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
         r->to_outcome_s = ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns));
         break;
     case SS_OUTCOME_SUPERSEDED:
-        r->outcome_frame = a->superseded_by;
+        r->outcome_frame = ss_attempt_superseded_by(a);
         break;
     case SS_OUTCOME_OPEN:
     case SS_OUTCOME_UNANSWERED:

@@ -19,6 +19,9 @@ typedef struct synack_train {
     uint32_t valid : 1;
 } synack_train;
 
+/* a million attempts: 64 MB (the layout in docs/performance.md) */
+G_STATIC_ASSERT(sizeof(ss_attempt) <= 64);
+
 struct ss_attempts {
     ss_conns *conns;            /* connection records: attempts' part in each */
     bool      owns_conns;
@@ -45,7 +48,7 @@ void ss_attempts_free(ss_attempts *t)
     if (!t)
         return;
     for (uint32_t i = 0; i < ss_pool_count(t->all); i++)
-        g_free(((ss_attempt *)ss_pool_at(t->all, i))->later_syns);
+        g_free(((ss_attempt *)ss_pool_at(t->all, i))->more);
     ss_pool_free(t->all);
     ss_pool_free(t->synacks);
     if (t->owns_conns)
@@ -80,7 +83,7 @@ static uint32_t syns_before(const ss_attempt *a, uint32_t frame)
     uint32_t lo = 0, hi = a->syn_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (ss_attempt_syn(a, mid)->frame < frame)
+        if (ss_attempt_syn(a, mid).frame < frame)
             lo = mid + 1;
         else
             hi = mid;
@@ -93,7 +96,7 @@ uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a) { return a->outcome_fra
 uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame)
 {
     uint32_t i = syns_before(a, frame);
-    return i < a->syn_count && ss_attempt_syn(a, i)->frame == frame ? i : UINT32_MAX;
+    return i < a->syn_count && ss_attempt_syn(a, i).frame == frame ? i : UINT32_MAX;
 }
 
 ss_tuple ss_attempt_tuple(const ss_attempt *a)
@@ -155,20 +158,84 @@ static uint32_t later_capacity(uint32_t n)
     return c;
 }
 
+/* The block `more` (ss_attempt) as it is, or will be with these flags, and
+ * room for later SYNs. */
+static size_t rare_bytes(bool has_rare) { return has_rare ? sizeof(ss_attempt_rare) : 0; }
+static size_t syn_bytes(bool in_ns) { return in_ns ? sizeof(ss_syn) : sizeof(ss_syn_us); }
+static size_t more_bytes(const ss_attempt *a, uint32_t later_room)
+{
+    return rare_bytes(a->has_rare) + later_room * syn_bytes(a->syns_in_ns);
+}
+
+static void *later_syns(ss_attempt *a) { return (unsigned char *)a->more + rare_bytes(a->has_rare); }
+
+/* The attempt's rare part, made (zeroed) if it has none: the later SYNs
+ * move up behind it. */
+static ss_attempt_rare *rare_part(ss_attempt *a)
+{
+    if (!a->has_rare) {
+        size_t later = more_bytes(a, later_capacity(a->syn_count ? a->syn_count - 1 : 0));
+        a->more = g_realloc(a->more, sizeof(ss_attempt_rare) + later);
+        memmove((unsigned char *)a->more + sizeof(ss_attempt_rare), a->more, later);
+        memset(a->more, 0, sizeof(ss_attempt_rare));
+        a->has_rare = true;
+    }
+    return a->more;
+}
+
+void ss_attempt_set_announced(ss_attempt *a, const ss_announcement *announced) { rare_part(a)->announced = announced; }
+
+/* The SYN in 12 bytes, if its time is a whole number of microseconds after
+ * the first SYN's, fewer than 2^32 (unsigned arithmetic: a time before the
+ * first SYN's does not fit). */
+static bool syn_fits_us(const ss_attempt *a, const ss_syn *s, ss_syn_us *u)
+{
+    uint64_t after_ns = (uint64_t)s->time_ns - (uint64_t)a->first_syn.time_ns;
+    if (after_ns % 1000 != 0 || after_ns / 1000 > UINT32_MAX)
+        return false;
+    u->after_us = (uint32_t)(after_ns / 1000);
+    u->frame = s->frame;
+    u->has_ts = s->has_ts;
+    u->tsval = s->tsval;
+    return true;
+}
+
+/* The attempt's later SYNs as ss_syn, in room for later_room of them. */
+static void later_syns_to_ns(ss_attempt *a, uint32_t later_room)
+{
+    unsigned char *more = g_malloc(rare_bytes(a->has_rare) + later_room * sizeof(ss_syn));
+    memcpy(more, a->more, rare_bytes(a->has_rare));
+    ss_syn *wide = (ss_syn *)(more + rare_bytes(a->has_rare));
+    for (uint32_t i = 1; i < a->syn_count; i++)
+        wide[i - 1] = ss_attempt_syn(a, i);
+    g_free(a->more);
+    a->more = more;
+    a->syns_in_ns = true;
+}
+
 static void append_syn(ss_attempt *a, const ss_segment *seg)
 {
-    ss_syn *s = &a->first_syn;
-    if (a->syn_count > 0) {
-        uint32_t later = a->syn_count;  /* later SYNs once this one is in */
-        if (later_capacity(later) != later_capacity(later - 1))
-            a->later_syns = g_renew(ss_syn, a->later_syns, later_capacity(later));
-        s = &a->later_syns[later - 1];
+    ss_syn s;
+    s.frame = seg->frame;
+    s.time_ns = seg->time_ns;
+    s.has_ts = seg->has_ts;
+    s.tsval = seg->tsval;
+    uint32_t later = a->syn_count;      /* later SYNs once this one is in */
+    if (later == 0) {
+        a->first_syn = s;
+    } else {
+        ss_syn_us u;
+        bool fits = !a->syns_in_ns && syn_fits_us(a, &s, &u);
+        if (!fits && !a->syns_in_ns)
+            later_syns_to_ns(a, later_capacity(later));
+        else if (later_capacity(later) != later_capacity(later - 1))
+            a->more = g_realloc(a->more, more_bytes(a, later_capacity(later)));
+        if (fits)
+            ((ss_syn_us *)later_syns(a))[later - 1] = u;
+        else
+            ((ss_syn *)later_syns(a))[later - 1] = s;
     }
     a->syn_count++;
-    s->frame = seg->frame;
-    s->time_ns = seg->time_ns;
-    s->has_ts = seg->has_ts;
-    s->tsval = seg->tsval;
 }
 
 /* Still waiting for its end: open, or refused by a message the client ignored. */
@@ -203,16 +270,16 @@ static void end_attempt(ss_attempt *a, ss_outcome outcome, const ss_segment *seg
     note->answers = answered_syn;
 }
 
-static uint32_t latest_syn(const ss_attempt *a) { return ss_attempt_syn(a, a->syn_count - 1)->frame; }
+static uint32_t latest_syn(const ss_attempt *a) { return ss_attempt_syn(a, a->syn_count - 1).frame; }
 
 /* The SYN a SYN/ACK answers: the one whose TSval it echoes, else the latest. */
 static uint32_t syn_answered_by(const ss_attempt *a, const ss_segment *synack)
 {
     if (synack->has_ts) {
         for (uint32_t i = a->syn_count; i-- > 0;) {
-            const ss_syn *s = ss_attempt_syn(a, i);
-            if (s->has_ts && s->tsval == synack->tsecr)
-                return s->frame;
+            ss_syn s = ss_attempt_syn(a, i);
+            if (s.has_ts && s.tsval == synack->tsecr)
+                return s.frame;
         }
     }
     return latest_syn(a);
@@ -230,7 +297,7 @@ static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, 
     } else {
         if (a && a->outcome == SS_OUTCOME_OPEN) {
             set_outcome(a, SS_OUTCOME_SUPERSEDED);
-            a->superseded_by = seg->frame;
+            rare_part(a)->superseded_by = seg->frame;
             note->supersedes = a;
         }
         a = attempt_new(t, c, dir, seg);
@@ -244,10 +311,10 @@ static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, 
     if (other && other->outcome == SS_OUTCOME_OPEN && other->syn_count) {
         note->crosses = latest_syn(other);
         /* each SYN crosses the other: either may be answered through it */
-        if (!a->crossed_by)
-            a->crossed_by = note->crosses;
-        if (!other->crossed_by)
-            other->crossed_by = seg->frame;
+        if (!ss_attempt_crossed_by(a))
+            rare_part(a)->crossed_by = note->crosses;
+        if (!ss_attempt_crossed_by(other))
+            rare_part(other)->crossed_by = seg->frame;
     }
 }
 
@@ -355,7 +422,7 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
 
 int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns) { return ss_time_diff(time_ns, a->first_syn.time_ns); }
 
-int64_t ss_attempt_span_ns(const ss_attempt *a) { return ss_attempt_elapsed_ns(a, ss_attempt_syn(a, a->syn_count - 1)->time_ns); }
+int64_t ss_attempt_span_ns(const ss_attempt *a) { return ss_attempt_elapsed_ns(a, ss_attempt_syn(a, a->syn_count - 1).time_ns); }
 
 bool ss_attempt_is_notable(const ss_attempt *a)
 {
@@ -364,12 +431,12 @@ bool ss_attempt_is_notable(const ss_attempt *a)
 
 bool ss_attempt_answered_through_crossing(const ss_attempt *a)
 {
-    return a->outcome == SS_OUTCOME_ANSWERED && a->evidence != SS_EVIDENCE_SYNACK && a->crossed_by != 0;
+    return a->outcome == SS_OUTCOME_ANSWERED && a->evidence != SS_EVIDENCE_SYNACK && ss_attempt_crossed_by(a) != 0;
 }
 
 bool ss_attempt_answer_not_captured(const ss_attempt *a)
 {
-    return a->outcome == SS_OUTCOME_ANSWERED && a->evidence != SS_EVIDENCE_SYNACK && a->crossed_by == 0;
+    return a->outcome == SS_OUTCOME_ANSWERED && a->evidence != SS_EVIDENCE_SYNACK && ss_attempt_crossed_by(a) == 0;
 }
 
 ss_no_reply ss_attempt_no_reply(const ss_attempt *a, int64_t capture_end_ns)
@@ -377,7 +444,7 @@ ss_no_reply ss_attempt_no_reply(const ss_attempt *a, int64_t capture_end_ns)
     uint32_t n = a->syn_count;
     if (n >= 3)
         return SS_NO_REPLY_PERSISTENT;
-    int64_t after = capture_end_ns ? ss_time_diff(capture_end_ns, ss_attempt_syn(a, n - 1)->time_ns) : INT64_MAX;
+    int64_t after = capture_end_ns ? ss_time_diff(capture_end_ns, ss_attempt_syn(a, n - 1).time_ns) : INT64_MAX;
     /* the next retransmission: after the first RTO, or twice the last gap,
      * with a quarter of slack for timers and load */
     int64_t due = n == 1 ? SS_FIRST_RETRY_DUE_NS : 2 * ss_attempt_gap_ns(a, 1);
@@ -401,7 +468,7 @@ int64_t ss_attempt_gap_ns(const ss_attempt *a, uint32_t i)
 {
     if (i == 0 || i >= a->syn_count)
         return 0;
-    return ss_time_diff(ss_attempt_syn(a, i)->time_ns, ss_attempt_syn(a, i - 1)->time_ns);
+    return ss_time_diff(ss_attempt_syn(a, i).time_ns, ss_attempt_syn(a, i - 1).time_ns);
 }
 
 double ss_attempt_backoff(const ss_attempt *a, uint32_t i)
@@ -432,10 +499,10 @@ static bool sender_gaps(const ss_attempt *a, uint32_t n, int64_t *gaps)
     double rates[64];
     uint32_t m = n - 1 < G_N_ELEMENTS(rates) ? n - 1 : G_N_ELEMENTS(rates);
     for (uint32_t i = 1; i < n; i++) {
-        const ss_syn *p = ss_attempt_syn(a, i - 1), *s = ss_attempt_syn(a, i);
-        uint32_t ticks = s->tsval - p->tsval;
+        ss_syn p = ss_attempt_syn(a, i - 1), s = ss_attempt_syn(a, i);
+        uint32_t ticks = s.tsval - p.tsval;
         int64_t capture_gap = ss_attempt_gap_ns(a, i);
-        if (!p->has_ts || !s->has_ts || ticks == 0 || ticks >= UINT32_C(0x80000000) || capture_gap <= 0)
+        if (!p.has_ts || !s.has_ts || ticks == 0 || ticks >= UINT32_C(0x80000000) || capture_gap <= 0)
             return false;
         if (i - 1 < m)
             rates[i - 1] = (double)ticks / ss_time_seconds(capture_gap);
@@ -455,7 +522,7 @@ static bool sender_gaps(const ss_attempt *a, uint32_t n, int64_t *gaps)
     if (2 * agree < m)
         return false;
     for (uint32_t i = 1; i < n; i++)
-        gaps[i - 1] = (int64_t)((double)(ss_attempt_syn(a, i)->tsval - ss_attempt_syn(a, i - 1)->tsval) / rate *
+        gaps[i - 1] = (int64_t)((double)(ss_attempt_syn(a, i).tsval - ss_attempt_syn(a, i - 1).tsval) / rate *
                              (double)SS_NS_PER_SEC);
     return true;
 }

@@ -58,32 +58,90 @@ typedef struct ss_syn {
     uint32_t tsval;
 } ss_syn;
 
-/* One attempt, in 80 bytes: the first SYN inline, the others (if any) in an
- * array of their own, the addresses and ports in the connection record. */
+/* A later SYN in 12 bytes: its time as whole microseconds after the first
+ * SYN's, less than 2^32 of them (71 minutes). Every capture with
+ * microsecond timestamps (pcap, pcapng's default) gives such times; a SYN
+ * that does not turns its attempt's later SYNs into ss_syn. */
+typedef struct ss_syn_us {
+    uint32_t after_us;
+    uint32_t frame : 31;
+    uint32_t has_ts : 1;
+    uint32_t tsval;
+} ss_syn_us;
+
+/* What few attempts have (a reused 4-tuple, a crossing SYN, an announced
+ * port): kept in front of their later SYNs, not in every attempt. */
+typedef struct ss_attempt_rare {
+    const ss_announcement *announced;   /* the message that handed out the server's endpoint before the
+                                         * first SYN, or NULL */
+    uint32_t superseded_by;     /* first SYN of the attempt that replaced this one */
+    uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
+} ss_attempt_rare;
+
+/* One attempt, in 64 bytes: the first SYN inline, the others (if any) and
+ * the rare part in a block of their own, the addresses and ports in the
+ * connection record. */
 typedef struct ss_attempt {
     const ss_conn *conn;        /* its connection record, whose key runs in ss_conn_key's direction */
     ss_syn   first_syn;         /* SYN 0; read every SYN with ss_attempt_syn */
-    ss_syn  *later_syns;        /* SYNs 1 .. syn_count - 1; NULL for one SYN */
-    const ss_announcement *announced;   /* the message that handed out the server's endpoint before the
-                                         * first SYN, or NULL */
+    void    *more;              /* the rare part if has_rare, then SYNs 1 .. syn_count - 1 (ss_syn_us,
+                                 * or ss_syn if syns_in_ns); NULL for one SYN and nothing rare */
     int64_t  outcome_time_ns;
     uint32_t id;                /* its place among the tracker's attempts, from 0 */
     uint32_t isn;
     uint32_t syn_count;
     uint32_t outcome_frame;     /* SYN/ACK, RST or ICMP error that ended it */
     uint32_t answered_syn;      /* frame of the SYN the outcome frame answers */
-    uint32_t superseded_by;     /* first SYN of the attempt that replaced this one */
-    uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
     uint8_t  outcome;           /* ss_outcome */
     uint8_t  evidence;          /* ss_answer_evidence; ANSWERED: what proves it */
-    bool     reversed;          /* client -> server runs against the key */
+    bool     reversed : 1;      /* client -> server runs against the key */
+    bool     syns_in_ns : 1;    /* a later SYN's time is no ss_syn_us: the later SYNs are ss_syn */
+    bool     has_rare : 1;      /* more starts with an ss_attempt_rare */
 } ss_attempt;
 
-/* SYN i (< syn_count) of the attempt. */
-static inline const ss_syn *ss_attempt_syn(const ss_attempt *a, uint32_t i)
+static inline const ss_attempt_rare *ss_attempt_rare_part(const ss_attempt *a)
 {
-    return i == 0 ? &a->first_syn : &a->later_syns[i - 1];
+    return a->has_rare ? (const ss_attempt_rare *)a->more : NULL;
 }
+
+/* The message that handed out the server's endpoint before the first SYN, or NULL. */
+static inline const ss_announcement *ss_attempt_announced(const ss_attempt *a)
+{
+    return a->has_rare ? ss_attempt_rare_part(a)->announced : NULL;
+}
+
+/* First SYN of the attempt that replaced this one, 0 if none. */
+static inline uint32_t ss_attempt_superseded_by(const ss_attempt *a)
+{
+    return a->has_rare ? ss_attempt_rare_part(a)->superseded_by : 0;
+}
+
+/* The other end's SYN that crossed this attempt's SYN, 0 if none. */
+static inline uint32_t ss_attempt_crossed_by(const ss_attempt *a)
+{
+    return a->has_rare ? ss_attempt_rare_part(a)->crossed_by : 0;
+}
+
+/* SYN i (< syn_count) of the attempt. */
+static inline ss_syn ss_attempt_syn(const ss_attempt *a, uint32_t i)
+{
+    if (i == 0)
+        return a->first_syn;
+    const void *later = (const unsigned char *)a->more + (a->has_rare ? sizeof(ss_attempt_rare) : 0);
+    if (a->syns_in_ns)
+        return ((const ss_syn *)later)[i - 1];
+    const ss_syn_us *u = (const ss_syn_us *)later + (i - 1);
+    ss_syn s;
+    /* unsigned: exact, however far apart (ss_attempts' append_syn) */
+    s.time_ns = (int64_t)((uint64_t)a->first_syn.time_ns + (uint64_t)u->after_us * 1000);
+    s.frame = u->frame;
+    s.has_ts = u->has_ts;
+    s.tsval = u->tsval;
+    return s;
+}
+
+/* Records the message that announced the server's endpoint (not NULL). */
+void ss_attempt_set_announced(ss_attempt *a, const ss_announcement *announced);
 
 /* The attempt's addresses and ports, client -> server. */
 ss_tuple ss_attempt_tuple(const ss_attempt *a);

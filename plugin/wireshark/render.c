@@ -300,7 +300,7 @@ static void server_endpoint(const ss_attempt *a, char *buf, size_t size)
  * shorter form when the long one does not fit. */
 static void announced_sentence(sentence *s, const ss_attempt *a, bool refused)
 {
-    const ss_announcement *ann = a->announced;
+    const ss_announcement *ann = ss_attempt_announced(a);
     const ss_announcer_info *about = ss_announcer_about(ann->by);
     if (!about)
         return;
@@ -325,8 +325,9 @@ static void announced_sentence(sentence *s, const ss_attempt *a, bool refused)
 
 static void render_announced(proto_tree *tree, tvbuff_t *tvb, const ss_attempt *a)
 {
-    add_uint(tree, hf_announced_in, tvb, a->announced->frame);
-    add_string(tree, hf_announced_by, tvb, ss_announcer_about(a->announced->by)->name);
+    const ss_announcement *ann = ss_attempt_announced(a);
+    add_uint(tree, hf_announced_in, tvb, ann->frame);
+    add_string(tree, hf_announced_by, tvb, ss_announcer_about(ann->by)->name);
 }
 
 /* "1,000,000" */
@@ -417,7 +418,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         int64_t gap = ss_attempt_gap_ns(a, i);
         proto_item *retry = add_uint(tree, hf_syn_retry, tvb, i);
         add_time(tree, hf_syn_gap, tvb, gap);
-        add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, ss_attempt_syn(a, i)->time_ns));
+        add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, ss_attempt_syn(a, i).time_ns));
         double backoff = i >= 2 ? ss_attempt_backoff(a, i) : 0;
         if (i >= 2) {
             /* a ratio to two decimals: "2.00", not 1.99895720435 */
@@ -465,7 +466,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         say(pinfo, outcome, &ei_pending, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED && no_reply != SS_NO_REPLY_PERSISTENT) {
         /* one or two SYNs and silence: no proof of a drop */
-        int64_t after = ss_time_diff(facts->end_ns, ss_attempt_syn(a, a->syn_count - 1)->time_ns);
+        int64_t after = ss_time_diff(facts->end_ns, ss_attempt_syn(a, a->syn_count - 1).time_ns);
         if (no_reply == SS_NO_REPLY_STOPPED) {
             /* every lone SYN of a flood: without printf */
             char clause[512];     /* as sentence_add: a clause too long is left out whole */
@@ -483,7 +484,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
                          "last, too soon for a retry to be sure: too early to call it a drop",
                          server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(after));
         }
-        if (a->announced)
+        if (ss_attempt_announced(a))
             announced_sentence(&say_this, a, false);
         if (facts->one_direction)
             sentence_add_str(&say_this, ". The capture holds one direction only");
@@ -491,7 +492,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             sentence_add_str(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_unanswered_unproven, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED) {
-        if (a->announced) {
+        if (ss_attempt_announced(a)) {
             /* the announcement says more than the schedule: room for it first */
             sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s", server,
                          a->syn_count, ss_time_seconds(span));
@@ -510,10 +511,10 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             sentence_add_str(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_unanswered, &say_this);
     } else if (a->outcome == SS_OUTCOME_SUPERSEDED) {
-        add_uint(tree, hf_superseded_by, tvb, a->superseded_by);
+        add_uint(tree, hf_superseded_by, tvb, ss_attempt_superseded_by(a));
         sentence_add(&say_this, "Connection attempt to %s abandoned after %u SYN%s over %.1f s: the application "
                      "retried from the same port with a new ISN in frame %u",
-                     server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(span), a->superseded_by);
+                     server, a->syn_count, a->syn_count == 1 ? "" : "s", ss_time_seconds(span), ss_attempt_superseded_by(a));
         say(pinfo, outcome, &ei_superseded, &say_this);
     }
 }
@@ -544,11 +545,11 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
             "The connection attempt to %s in frame %u was answered only after %u SYNs: this frame, %.2f s after the "
             "first SYN, is the first that shows it", server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
     if (ss_attempt_answered_through_crossing(a)) {
-        proto_item *it = add_uint(tree, hf_answered_through_crossing, tvb, a->crossed_by);
+        proto_item *it = add_uint(tree, hf_answered_through_crossing, tvb, ss_attempt_crossed_by(a));
         expert_add_info_format(pinfo, it, &ei_answered_through_crossing,
             "The connection attempt in frame %u was answered through the crossing SYN in frame %u: the two ends "
             "exchanged SYNs (a split handshake or simultaneous open), then ACKs; valid TCP, not a failure",
-            a->first_syn.frame, a->crossed_by);
+            a->first_syn.frame, ss_attempt_crossed_by(a));
     } else if (ss_attempt_answer_not_captured(a)) {
         static const char *const proof[] = {
             [SS_EVIDENCE_CLIENT_ACK] = "the client's segment with seq = ISN + 1, which it sends only after a SYN/ACK",
@@ -637,7 +638,7 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         sentence_add(&say_this, "%s refuses the connection attempt in frame %u", source, a->first_syn.frame);
     else
         sentence_add(&say_this, "%s refuses a connection attempt whose SYN is not in the capture", source);
-    if (a && a->announced) {
+    if (a && ss_attempt_announced(a)) {
         /* the announcement names the port: it goes before the addresses */
         sentence_add(&say_this, ": connect() fails with %s", r->code->errno_name);
         announced_sentence(&say_this, a, true);
@@ -758,10 +759,10 @@ static const char *inferred_suffix(const ss_attempt *a)
 static void announced_suffix(const ss_attempt *a, char *buf, size_t size)
 {
     size_t len = strlen(buf);
-    if (!a || !a->announced || len < 2 || len + 1 >= size)
+    if (!a || !ss_attempt_announced(a) || len < 2 || len + 1 >= size)
         return;
     buf[len - 1] = '\0';
-    snprintf(buf + len - 1, size - (len - 1), "; port from #%u]", a->announced->frame);
+    snprintf(buf + len - 1, size - (len - 1), "; port from #%u]", ss_attempt_announced(a)->frame);
 }
 
 /* The first SYN's tag on the final view: how the attempt ended. */
@@ -800,11 +801,11 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
         break;
     case SS_OUTCOME_SUPERSEDED:
         snprintf(buf, size, "[abandoned after %u SYN%s: new attempt #%u]", a->syn_count,
-                 a->syn_count == 1 ? "" : "s", a->superseded_by);
+                 a->syn_count == 1 ? "" : "s", ss_attempt_superseded_by(a));
         break;
     case SS_OUTCOME_ANSWERED:
         if (ss_attempt_answered_through_crossing(a))
-            snprintf(buf, size, "[answered in #%u through crossing SYN #%u]", a->outcome_frame, a->crossed_by);
+            snprintf(buf, size, "[answered in #%u through crossing SYN #%u]", a->outcome_frame, ss_attempt_crossed_by(a));
         else if (ss_attempt_syns_at_outcome(a) >= 2)
             snprintf(buf, size, "[answered after %u SYNs in #%u%s]", ss_attempt_syns_at_outcome(a), a->outcome_frame,
                      inferred_suffix(a));
@@ -837,7 +838,7 @@ static void syn_retry_tag(uint32_t index, uint32_t first, char *buf, size_t size
 static void answer_tag(const ss_attempt *a, char *buf, size_t size)
 {
     if (ss_attempt_answered_through_crossing(a))
-        snprintf(buf, size, "[answered through crossing SYN #%u]", a->crossed_by);
+        snprintf(buf, size, "[answered through crossing SYN #%u]", ss_attempt_crossed_by(a));
     else if (ss_attempt_syns_at_outcome(a) >= 2)
         snprintf(buf, size, "[answered after %u SYNs%s]", ss_attempt_syns_at_outcome(a), inferred_suffix(a));
     else
@@ -929,7 +930,7 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
         }
     }
     /* a notable attempt's SYNs and outcome frame, and a refusal of it */
-    if (n->attempt && n->attempt->announced && (attempt_shows || (res->refusal.present && !res->refusal.udp)))
+    if (n->attempt && ss_attempt_announced(n->attempt) && (attempt_shows || (res->refusal.present && !res->refusal.udp)))
         render_announced(st, tvb, n->attempt);
     if (res->refusal.present)
         render_refusal(st, pinfo, tvb, res, final);

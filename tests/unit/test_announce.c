@@ -97,18 +97,18 @@ static void test_attempts_name_their_announcement(void)
     ss_tuple data = test_tuple(1, 45000, 2, 60003);
     /* an attempt to the port before it was announced names nothing */
     feed(test_tcp(1, 0, test_tuple(1, 44999, 2, 60003), SS_TCP_SYN, 10, 0));
-    CHECK(res.attempt.attempt->announced == NULL);
+    CHECK(ss_attempt_announced(res.attempt.attempt) == NULL);
     ss_announced pasv[] = { { SS_ANNOUNCER_FTP_PASV, v4(10, 0, 0, 2), 60003 } };
     feed(announcing(2, ctrl_s2c, pasv, 1));
     feed(test_tcp(3, SS_NS_PER_SEC, data, SS_TCP_SYN, 100, 0));
     const ss_attempt *a = res.attempt.attempt;
-    CHECK(a->announced != NULL && a->announced->frame == 2);
+    CHECK(ss_attempt_announced(a) != NULL && ss_attempt_announced(a)->frame == 2);
     /* its retransmissions belong to the same attempt */
     feed(test_tcp(4, 2 * SS_NS_PER_SEC, data, SS_TCP_SYN, 100, 0));
     CHECK(res.attempt.attempt == a && res.attempt.syn_index == 1);
     /* another port of the same server is not announced */
     feed(test_tcp(5, 2 * SS_NS_PER_SEC, test_tuple(1, 45001, 2, 60004), SS_TCP_SYN, 200, 0));
-    CHECK(res.attempt.attempt->announced == NULL);
+    CHECK(ss_attempt_announced(res.attempt.attempt) == NULL);
     /* an ordinary answered data connection to an announced port */
     ss_announced pasv2[] = { { SS_ANNOUNCER_FTP_PASV, v4(10, 0, 0, 2), 60005 } };
     feed(announcing(6, ctrl_s2c, pasv2, 1));

@@ -109,6 +109,85 @@ static void test_long_train_is_one_attempt(void)
     CHECK(ss_attempt_is_notable(a));
 }
 
+/* Every SYN reads back exactly as it was fed, whichever way the attempt
+ * keeps its later SYNs: 12 bytes while their times are whole microseconds
+ * after the first SYN's (fewer than 2^32 of them), 16 once one is not. */
+static void check_train(const int64_t *at_ns, uint32_t n, bool in_ns)
+{
+    ss_attempts *tracker = ss_attempts_new();
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80);
+    ss_attempt_note note;
+    for (uint32_t i = 0; i < n; i++)
+        note = feed(tracker, with_ts(test_tcp(100 + 7 * i, at_ns[i], c2s, SS_TCP_SYN, 777, 0), 0xfffffff0u + 3 * i, 0));
+    const ss_attempt *a = note.attempt;
+    CHECK_EQ_INT(ss_attempts_count(tracker), 1);
+    CHECK_EQ_INT(a->syn_count, n);
+    CHECK_EQ_INT(a->syns_in_ns, in_ns);
+    for (uint32_t i = 0; i < n; i++) {
+        ss_syn s = ss_attempt_syn(a, i);
+        CHECK_EQ_INT(s.time_ns, at_ns[i]);
+        CHECK_EQ_INT(s.frame, 100 + 7 * i);
+        CHECK_EQ_INT(s.has_ts, 1);
+        CHECK_EQ_INT(s.tsval, 0xfffffff0u + 3 * i);     /* wraps past 2^32 */
+        CHECK_EQ_INT(ss_attempt_syn_index(a, 100 + 7 * i), i);
+    }
+    ss_attempts_free(tracker);
+}
+
+static void test_later_syn_times_exact(void)
+{
+    const int64_t us = 1000, s = SS_NS_PER_SEC;
+    const int64_t base = INT64_C(1795000000) * s + 123456789;      /* the first SYN's ns do not matter */
+    int64_t linux_train[7] = { base, base + s, base + 3 * s, base + 7 * s, base + 15 * s, base + 31 * s, base + 63 * s };
+    check_train(linux_train, 7, false);
+    /* the largest offset that fits, and one more microsecond */
+    int64_t far[3] = { base, base + us, base + (int64_t)UINT32_MAX * us };
+    check_train(far, 3, false);
+    far[2] += us;
+    check_train(far, 3, true);
+    /* a nanosecond capture: the third SYN turns the train into ss_syn */
+    int64_t ns_train[5] = { base, base + s, base + 3 * s + 1, base + 7 * s, base + 15 * s };
+    check_train(ns_train, 5, true);
+    /* a clock stepped back; and times at the ends of the range */
+    int64_t back[3] = { base, base + s, base - s };
+    check_train(back, 3, true);
+    int64_t ends[3] = { INT64_MIN, INT64_MAX, 0 };
+    check_train(ends, 3, true);
+    /* a train longer than the exact room (8 later SYNs), both ways */
+    int64_t longer[20], longer_ns[20];
+    for (int i = 0; i < 20; i++) {
+        longer[i] = base + i * s;
+        longer_ns[i] = base + i * s + (i == 12);
+    }
+    check_train(longer, 20, false);
+    check_train(longer_ns, 20, true);
+}
+
+/* The rare part (superseded by, crossed by) arrives after later SYNs and
+ * leaves them as they were. */
+static void test_rare_part_after_later_syns(void)
+{
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    for (uint32_t i = 0; i < 3; i++)
+        feed(t, tcp(1 + i, 1000 * i, c2s, SS_TCP_SYN, 100, 0));
+    ss_attempt_note server = feed(t, tcp(4, 2500, s2c, SS_TCP_SYN, 900, 0));   /* crosses SYN 3 */
+    const ss_attempt *a = ss_attempts_get(t, 0);
+    CHECK_EQ_INT(ss_attempt_crossed_by(a), 4);
+    CHECK_EQ_INT(ss_attempt_crossed_by(server.attempt), 3);
+    ss_attempt_note renewed = feed(t, tcp(5, 5000, c2s, SS_TCP_SYN, 200, 0));
+    a = ss_attempts_get(t, 0);
+    CHECK(renewed.supersedes == a);
+    CHECK_EQ_INT(ss_attempt_superseded_by(a), 5);
+    CHECK_EQ_INT(ss_attempt_crossed_by(a), 4);
+    CHECK(ss_attempt_announced(a) == NULL);
+    for (uint32_t i = 0; i < 3; i++) {
+        CHECK_EQ_INT(ss_attempt_syn(a, i).frame, 1 + i);
+        CHECK_EQ_INT(ss_attempt_syn(a, i).time_ns, 1000 * i * MS);
+    }
+    CHECK_EQ_INT(ss_attempt_superseded_by(renewed.attempt), 0);
+    CHECK_EQ_INT(ss_attempt_crossed_by(renewed.attempt), 4);       /* the server's SYN is still open */
+}
+
 static void test_synack_matches_echoed_tsval(void)
 {
     ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
@@ -176,7 +255,7 @@ static void test_new_isn_supersedes(void)
     CHECK(first.attempt != second.attempt);
     CHECK_EQ_INT(second.syn_index, 0);
     CHECK_EQ_INT(first.attempt->outcome, SS_OUTCOME_SUPERSEDED);
-    CHECK_EQ_INT(first.attempt->superseded_by, 3);
+    CHECK_EQ_INT(ss_attempt_superseded_by(first.attempt), 3);
     CHECK_EQ_STR(ss_outcome_name(first.attempt->outcome), "superseded");
     ss_attempt_note n = feed(t, tcp(4, 2600, s2c, SS_TCP_SYN | SS_TCP_ACK, 1, 5001));
     CHECK(n.attempt == second.attempt);
@@ -381,7 +460,7 @@ static void test_split_handshake_is_answered_through_the_crossing(void)
     CHECK_EQ_INT(client.attempt->outcome, SS_OUTCOME_ANSWERED);
     CHECK(ss_attempt_answered_through_crossing(client.attempt));
     CHECK(!ss_attempt_answer_not_captured(client.attempt));          /* nothing is missing from the capture */
-    CHECK_EQ_INT(client.attempt->crossed_by, 2);
+    CHECK_EQ_INT(ss_attempt_crossed_by(client.attempt), 2);
     CHECK(ss_attempt_is_notable(client.attempt));
 }
 
@@ -511,6 +590,8 @@ int main(void)
     RUN(test_schedule_jitter_cases);
     RUN(test_schedule_edge_cases);
     RUN_WITH_TRACKER(test_long_train_is_one_attempt);
+    RUN(test_later_syn_times_exact);
+    RUN_WITH_TRACKER(test_rare_part_after_later_syns);
     RUN_WITH_TRACKER(test_synack_matches_echoed_tsval);
     RUN_WITH_TRACKER(test_ordinary_handshake_is_not_notable);
     RUN_WITH_TRACKER(test_rst_refusal_rules);
