@@ -22,6 +22,11 @@ struct ss_analysis {
      * mark (8). A first SYN's note is found from its attempt, unstored. */
     ss_frame_log *syn_marks;
     ss_frame_log *outcome_marks;
+    /* Later SYNs whose attempt is found again from their addresses: the
+     * latest attempt of that side of the connection, or (once a new
+     * attempt replaced it) the one in replaced_syns. */
+    ss_frame_log *syns_found_by_tuple;
+    GHashTable   *replaced_syns;    /* frame -> attempt id + 1, made when first needed */
     ss_frame_log *first_syns_not_kept;  /* first SYNs whose note the caller keeps (no record bytes) */
     ss_window_marks *window_marks;  /* the frames' window notes that fit in four bytes */
     ss_frame_bits *noted;           /* the frames with a finding */
@@ -49,6 +54,7 @@ ss_analysis *ss_analysis_new(void)
     an->announcements = ss_announcements_new();
     an->syn_marks = ss_frame_log_new(sizeof(uint32_t));
     an->outcome_marks = ss_frame_log_new(sizeof(ss_attempt_mark));
+    an->syns_found_by_tuple = ss_frame_log_new(0);
     an->first_syns_not_kept = ss_frame_log_new(0);
     an->noted = ss_frame_bits_new();
     an->first_syns = ss_frame_bits_new();
@@ -68,6 +74,9 @@ void ss_analysis_free(ss_analysis *an)
     ss_announcements_free(an->announcements);
     ss_frame_log_free(an->syn_marks);
     ss_frame_log_free(an->outcome_marks);
+    ss_frame_log_free(an->syns_found_by_tuple);
+    if (an->replaced_syns)
+        g_hash_table_destroy(an->replaced_syns);
     ss_frame_log_free(an->first_syns_not_kept);
     ss_frame_bits_free(an->noted);
     ss_frame_bits_free(an->first_syns);
@@ -78,6 +87,20 @@ void ss_analysis_free(ss_analysis *an)
         g_ptr_array_unref(an->floods);
     }
     g_free(an);
+}
+
+/* A new attempt took the place of a: its later SYNs found by their
+ * addresses now need their attempt's number. */
+static void remember_replaced_syns(ss_analysis *an, const ss_attempt *a)
+{
+    for (uint32_t i = 1; i < a->syn_count; i++) {
+        uint32_t frame = ss_attempt_syn(a, i).frame;
+        if (!ss_frame_log_find(an->syns_found_by_tuple, frame))
+            continue;
+        if (!an->replaced_syns)
+            an->replaced_syns = g_hash_table_new(g_direct_hash, g_direct_equal);
+        g_hash_table_insert(an->replaced_syns, GUINT_TO_POINTER(frame), GUINT_TO_POINTER(a->id + 1));
+    }
 }
 
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out)
@@ -92,8 +115,11 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         /* one look-up for both analyses */
         int dir;
         ss_conn *conn = ss_conns_get(an->conns, &seg->tuple, &dir);
+        const ss_attempt *latest = ss_attempts_latest(an->attempts, conn, dir);
         ss_attempts_add_tcp_in(an->attempts, conn, dir, seg, &out->attempt);
         if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
+            if (latest)
+                remember_replaced_syns(an, latest);
             const ss_announcement *by = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
             if (by)
                 ss_attempt_set_announced(out->attempt.attempt, by);
@@ -165,7 +191,7 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
     return f;
 }
 
-bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note)
+bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note, const ss_tuple *seen)
 {
     ss_attempt_mark mark;
     if (!ss_attempt_note_to_mark(note, &mark)) {
@@ -173,12 +199,30 @@ bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_
             ss_frame_log_add(an->first_syns_not_kept, frame, NULL);
         return false;
     }
-    if (note->role == SS_ROLE_SYN)
-        return note->syn_index == 0 || ss_frame_log_add(an->syn_marks, frame, &mark.attempt_id);
-    return ss_frame_log_add(an->outcome_marks, frame, &mark);
+    if (note->role == SS_ROLE_OUTCOME)
+        return ss_frame_log_add(an->outcome_marks, frame, &mark);
+    if (note->syn_index == 0)
+        return true;
+    if (seen) {
+        ss_tuple syn = ss_attempt_tuple(note->attempt);
+        if (ss_tuple_equal(seen, &syn))
+            return ss_frame_log_add(an->syns_found_by_tuple, frame, NULL);
+    }
+    return ss_frame_log_add(an->syn_marks, frame, &mark.attempt_id);
 }
 
-bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_note *note)
+/* The attempt of a later SYN kept in syns_found_by_tuple, or NULL. */
+static const ss_attempt *attempt_by_tuple(const ss_analysis *an, uint32_t frame, const ss_tuple *seen)
+{
+    gpointer id;
+    if (an->replaced_syns && g_hash_table_lookup_extended(an->replaced_syns, GUINT_TO_POINTER(frame), NULL, &id))
+        return ss_attempts_get(an->attempts, GPOINTER_TO_UINT(id) - 1);
+    int dir;
+    const ss_conn *conn = seen ? ss_conns_find(an->conns, seen, &dir) : NULL;
+    return conn ? ss_attempts_latest(an->attempts, conn, dir) : NULL;
+}
+
+bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, const ss_tuple *seen, ss_attempt_note *note)
 {
     if (!an)
         return false;
@@ -193,12 +237,18 @@ bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_
     if ((found = ss_frame_log_find(an->syn_marks, frame)) != NULL) {
         memcpy(&mark.attempt_id, found, sizeof mark.attempt_id);
         a = ss_attempts_get(an->attempts, mark.attempt_id);
+    } else if (ss_frame_log_find(an->syns_found_by_tuple, frame)) {
+        if ((a = attempt_by_tuple(an, frame, seen)) == NULL)
+            return false;
+        mark.attempt_id = a->id;
     } else if (!ss_frame_log_find(an->first_syns_not_kept, frame) && (a = attempt_opened_at(an, frame)) != NULL) {
         mark.attempt_id = a->id;
     } else {
         return false;
     }
     mark.role_and_index = ss_attempt_syn_index(a, frame);
+    if (mark.role_and_index == UINT32_MAX)
+        return false;           /* not given the tuple it was kept with */
     ss_attempts_note_from_mark(an->attempts, mark, note);
     return true;
 }

@@ -49,10 +49,14 @@ bool ss_analysis_frame_noted(const ss_analysis *an, uint32_t frame);
 
 /* Per-frame storage of a frame's attempt note: most notes are kept here in
  * no more than eight bytes (true); the caller keeps the others itself
- * (false). */
-bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note);
-/* The note ss_analysis_keep_attempt kept for frame, if any. */
-bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, ss_attempt_note *note);
+ * (false). seen (or NULL) is the frame's addresses and ports as the caller
+ * will give them again to ss_analysis_kept_attempt: a retransmitted SYN
+ * whose seen is its segment's tuple keeps no bytes, its attempt is found
+ * again from them. */
+bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note, const ss_tuple *seen);
+/* The note ss_analysis_keep_attempt kept for frame, if any; seen (or
+ * NULL) as it was given to it. */
+bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, const ss_tuple *seen, ss_attempt_note *note);
 
 /* Per-frame storage of a frame's window note: most notes are kept here in
  * no more than four bytes (true); the caller keeps the others itself

@@ -139,12 +139,13 @@ void ss_attempts_note_from_mark(const ss_attempts *t, ss_attempt_mark mark, ss_a
     }
 }
 
-/* The latest attempt that side (a direction) of the connection opened, or NULL. */
-static ss_attempt *latest_attempt(const ss_attempts *t, const ss_conn *c, int side)
+ss_attempt *ss_attempts_latest(const ss_attempts *t, const ss_conn *c, int side)
 {
     uint32_t id = c->attempts.attempt[side];
     return id ? ss_pool_at(t->all, id - 1) : NULL;
 }
+
+static ss_attempt *latest_attempt(const ss_attempts *t, const ss_conn *c, int side) { return ss_attempts_latest(t, c, side); }
 
 /* Room for n later SYNs: exact up to 8 (most trains are shorter), then
  * doubling. */

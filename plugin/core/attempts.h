@@ -208,6 +208,10 @@ typedef enum ss_icmp_match {
  * quoted sequence number = ISN, as Linux checks) refuses it. */
 ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *tracker, const ss_segment *seg, ss_attempt_note *note);
 
+/* The latest attempt that side (ss_conn_key's direction) of the connection
+ * opened, or NULL. */
+ss_attempt *ss_attempts_latest(const ss_attempts *tracker, const ss_conn *conn, int side);
+
 /* Number of attempts tracked (for statistics and memory reports). */
 uint32_t ss_attempts_count(const ss_attempts *tracker);
 

@@ -74,9 +74,32 @@ static void keep(packet_info *pinfo, int key, const void *part, size_t size)
     p_add_proto_data(wmem_file_scope(), pinfo, proto_synsight, key, wmem_memdup(wmem_file_scope(), part, size));
 }
 
+/* The frame's addresses and ports as the dissectors below left them in
+ * pinfo, the same in every pass: a retransmitted SYN whose segment has
+ * these is found again from them and keeps no bytes (the reader takes its
+ * segment from the headers whose source is pinfo's: nearly always). */
+static const ss_tuple *seen_tuple(const packet_info *pinfo, ss_tuple *t)
+{
+    memset(t, 0, sizeof *t);
+    if (pinfo->ptype != PT_TCP || pinfo->net_src.type != pinfo->net_dst.type)
+        return NULL;
+    uint8_t family = pinfo->net_src.type == AT_IPv4 ? 4 : pinfo->net_src.type == AT_IPv6 ? 6 : 0;
+    int len = family == 4 ? 4 : 16;
+    if (!family || pinfo->net_src.len != len || pinfo->net_dst.len != len)
+        return NULL;
+    t->src.family = t->dst.family = family;
+    memcpy(t->src.bytes, pinfo->net_src.data, (size_t)len);
+    memcpy(t->dst.bytes, pinfo->net_dst.data, (size_t)len);
+    t->sport = (uint16_t)pinfo->srcport;
+    t->dport = (uint16_t)pinfo->destport;
+    return t;
+}
+
 static void store(packet_info *pinfo, const ss_frame_result *res)
 {
-    if (ss_attempt_note_present(&res->attempt) && !ss_analysis_keep_attempt(analysis, pinfo->num, &res->attempt))
+    ss_tuple seen;
+    if (ss_attempt_note_present(&res->attempt) &&
+        !ss_analysis_keep_attempt(analysis, pinfo->num, &res->attempt, seen_tuple(pinfo, &seen)))
         keep(pinfo, KEY_ATTEMPT, &res->attempt, sizeof res->attempt);
     if (res->refusal.present)
         keep(pinfo, KEY_REFUSAL, &res->refusal, sizeof res->refusal);
@@ -94,7 +117,8 @@ static bool recall(packet_info *pinfo, ss_frame_result *res)
     const ss_window_note *w = p_get_proto_data(wmem_file_scope(), pinfo, proto_synsight, KEY_WINDOW);
     if (a)
         res->attempt = *a;
-    bool attempt_marked = !a && ss_analysis_kept_attempt(analysis, pinfo->num, &res->attempt);
+    ss_tuple seen;
+    bool attempt_marked = !a && ss_analysis_kept_attempt(analysis, pinfo->num, seen_tuple(pinfo, &seen), &res->attempt);
     if (r)
         res->refusal = *r;
     if (w)

@@ -55,11 +55,11 @@ static void test_attempt_marks(void)
     ss_frame_result want[3];
     for (int i = 0; i < 3; i++) {
         ss_analysis_feed(an, &segs[i], &want[i]);
-        CHECK(ss_analysis_keep_attempt(an, segs[i].frame, &want[i].attempt));
+        CHECK(ss_analysis_keep_attempt(an, segs[i].frame, &want[i].attempt, NULL));
     }
     for (int i = 0; i < 3; i++) {
         ss_attempt_note got;
-        CHECK(ss_analysis_kept_attempt(an, segs[i].frame, &got));
+        CHECK(ss_analysis_kept_attempt(an, segs[i].frame, NULL, &got));
         CHECK_EQ_INT(got.role, want[i].attempt.role);
         CHECK(got.attempt == want[i].attempt.attempt);
         CHECK_EQ_INT(got.syn_index, want[i].attempt.syn_index);
@@ -78,9 +78,56 @@ static void test_attempt_marks(void)
     ss_analysis_feed(an, &a, &ra);
     ss_analysis_feed(an, &b, &rb);
     CHECK(rb.attempt.crosses == 4);
-    CHECK(!ss_analysis_keep_attempt(an, 5, &rb.attempt));
+    CHECK(!ss_analysis_keep_attempt(an, 5, &rb.attempt, &b.tuple));
     ss_attempt_note got;
-    CHECK(!ss_analysis_kept_attempt(an, 5, &got));
+    CHECK(!ss_analysis_kept_attempt(an, 5, &b.tuple, &got));
+    ss_analysis_free(an);
+}
+
+/* Retransmitted SYNs given their addresses keep no bytes and come back
+ * from them: the latest attempt of their side, or the attempt a new ISN
+ * replaced; a SYN whose given addresses are not its segment's keeps its
+ * mark. */
+static void test_later_syns_found_by_tuple(void)
+{
+    ss_analysis *an = ss_analysis_new();
+    ss_tuple t = test_tuple(1, 40000, 2, 80), back = ss_tuple_reverse(&t), other = test_tuple(9, 9, 9, 9);
+    ss_segment segs[] = {
+        test_tcp(1, 1 * SS_NS_PER_SEC, t, SS_TCP_SYN, 100, 0),
+        test_tcp(2, 2 * SS_NS_PER_SEC, t, SS_TCP_SYN, 100, 0),
+        test_tcp(3, 4 * SS_NS_PER_SEC, t, SS_TCP_SYN, 100, 0),      /* seen with other addresses */
+        test_tcp(4, 8 * SS_NS_PER_SEC, t, SS_TCP_SYN, 100, 0),
+        test_tcp(5, 20 * SS_NS_PER_SEC, t, SS_TCP_SYN, 555, 0),     /* a new ISN: a new attempt */
+        test_tcp(6, 21 * SS_NS_PER_SEC, t, SS_TCP_SYN, 555, 0),
+        test_tcp(7, 22 * SS_NS_PER_SEC, back, SS_TCP_SYN | SS_TCP_ACK, 900, 556),
+    };
+    const ss_tuple *seen[] = { &t, &t, &other, &t, &t, &t, &back };
+    ss_frame_result want[7];
+    for (int i = 0; i < 7; i++) {
+        ss_analysis_feed(an, &segs[i], &want[i]);
+        /* the new attempt's first SYN names the one it superseded: kept by the caller */
+        CHECK_EQ_INT(ss_analysis_keep_attempt(an, segs[i].frame, &want[i].attempt, seen[i]), i != 4);
+    }
+    CHECK(want[4].attempt.supersedes == want[0].attempt.attempt);
+    for (int i = 0; i < 7; i++) {
+        if (i == 4)
+            continue;
+        ss_attempt_note got;
+        CHECK(ss_analysis_kept_attempt(an, segs[i].frame, seen[i], &got));
+        CHECK_EQ_INT(got.role, want[i].attempt.role);
+        CHECK(got.attempt == want[i].attempt.attempt);
+        CHECK_EQ_INT(got.syn_index, want[i].attempt.syn_index);
+        CHECK_EQ_INT(got.answers, want[i].attempt.answers);
+    }
+    CHECK_EQ_INT(want[3].attempt.syn_index, 3);
+    CHECK_EQ_INT(want[5].attempt.syn_index, 1);
+    /* a replaced attempt's SYN needs no addresses any more */
+    ss_attempt_note got;
+    CHECK(ss_analysis_kept_attempt(an, 2, NULL, &got) && got.attempt == want[0].attempt.attempt && got.syn_index == 1);
+    /* not given the addresses it was kept with: nothing, rather than another attempt's SYN */
+    CHECK(!ss_analysis_kept_attempt(an, 6, NULL, &got));
+    CHECK(!ss_analysis_kept_attempt(an, 6, &back, &got));
+    CHECK(!ss_analysis_kept_attempt(an, 6, &other, &got));
     ss_analysis_free(an);
 }
 
@@ -128,13 +175,13 @@ static void test_out_of_order_feeding(void)
     ss_segment early = test_tcp(4, 4 * SS_NS_PER_SEC, test_tuple(3, 3000, 2, 80), SS_TCP_SYN, 30, 0);
     ss_frame_result r9, r4;
     ss_analysis_feed(an, &late, &r9);
-    CHECK(ss_analysis_keep_attempt(an, 9, &r9.attempt));
+    CHECK(ss_analysis_keep_attempt(an, 9, &r9.attempt, NULL));
     ss_analysis_feed(an, &early, &r4);
-    ss_analysis_keep_attempt(an, 4, &r4.attempt);
+    ss_analysis_keep_attempt(an, 4, &r4.attempt, NULL);
     ss_attempt_note got;
-    CHECK(ss_analysis_kept_attempt(an, 9, &got) && got.attempt == r9.attempt.attempt && got.syn_index == 0);
-    CHECK(ss_analysis_kept_attempt(an, 4, &got) && got.attempt == r4.attempt.attempt && got.syn_index == 0);
-    CHECK(!ss_analysis_kept_attempt(an, 5, &got));
+    CHECK(ss_analysis_kept_attempt(an, 9, NULL, &got) && got.attempt == r9.attempt.attempt && got.syn_index == 0);
+    CHECK(ss_analysis_kept_attempt(an, 4, NULL, &got) && got.attempt == r4.attempt.attempt && got.syn_index == 0);
+    CHECK(!ss_analysis_kept_attempt(an, 5, NULL, &got));
     ss_window_note w;
     CHECK(ss_analysis_kept_window(an, 4, &w) && w.sides && w.sides->first_frame == 4);
     CHECK(!ss_analysis_kept_window(an, 5, &w));
@@ -146,6 +193,7 @@ int main(void)
     RUN(test_log);
     RUN(test_bits_rank);
     RUN(test_attempt_marks);
+    RUN(test_later_syns_found_by_tuple);
     RUN(test_out_of_order_feeding);
     return check_report();
 }
