@@ -126,8 +126,8 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
     case SS_OUTCOME_ANSWERED:
     case SS_OUTCOME_REFUSED_RST:
     case SS_OUTCOME_REFUSED_ICMP:
-        r->outcome_frame = a->outcome_frame;
-        r->to_outcome_s = ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns));
+        r->outcome_frame = ss_attempt_outcome_frame(a);
+        r->to_outcome_s = ss_time_seconds(ss_attempt_elapsed_ns(a, ss_attempt_outcome_time_ns(a)));
         break;
     case SS_OUTCOME_SUPERSEDED:
         r->outcome_frame = ss_attempt_superseded_by(a);

@@ -19,8 +19,8 @@ typedef struct synack_train {
     uint32_t valid : 1;
 } synack_train;
 
-/* a million attempts: 64 MB (the layout in docs/performance.md) */
-G_STATIC_ASSERT(sizeof(ss_attempt) <= 64);
+/* a million attempts: 48 MB (the layout in docs/performance.md) */
+G_STATIC_ASSERT(sizeof(ss_attempt) <= 48);
 
 struct ss_attempts {
     ss_conns *conns;            /* connection records: attempts' part in each */
@@ -91,7 +91,11 @@ static uint32_t syns_before(const ss_attempt *a, uint32_t frame)
     return lo;
 }
 
-uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a) { return a->outcome_frame ? syns_before(a, a->outcome_frame) : 0; }
+uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a)
+{
+    uint32_t frame = ss_attempt_outcome_frame(a);
+    return frame ? syns_before(a, frame) : 0;
+}
 
 uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame)
 {
@@ -159,29 +163,52 @@ static uint32_t later_capacity(uint32_t n)
     return c;
 }
 
-/* The block `more` (ss_attempt) as it is, or will be with these flags, and
+/* The block `more` (ss_attempt): its parts before the later SYNs, and
  * room for later SYNs. */
-static size_t rare_bytes(bool has_rare) { return has_rare ? sizeof(ss_attempt_rare) : 0; }
-static size_t syn_bytes(bool in_ns) { return in_ns ? sizeof(ss_syn) : sizeof(ss_syn_us); }
-static size_t more_bytes(const ss_attempt *a, uint32_t later_room)
+static size_t head_bytes(const ss_attempt *a)
 {
-    return rare_bytes(a->has_rare) + later_room * syn_bytes(a->syns_in_ns);
+    return (a->has_rare ? sizeof(ss_attempt_rare) : 0) + (a->has_end ? sizeof(ss_attempt_end) : 0);
 }
 
-static void *later_syns(ss_attempt *a) { return (unsigned char *)a->more + rare_bytes(a->has_rare); }
+static size_t syn_bytes(bool in_ns) { return in_ns ? sizeof(ss_syn) : sizeof(ss_syn_us); }
 
-/* The attempt's rare part, made (zeroed) if it has none: the later SYNs
- * move up behind it. */
+static size_t more_bytes(const ss_attempt *a, uint32_t later_room)
+{
+    return head_bytes(a) + later_room * syn_bytes(a->syns_in_ns);
+}
+
+static void *later_syns(ss_attempt *a) { return (unsigned char *)a->more + head_bytes(a); }
+
+/* Makes room for a part of size bytes at offset in the block, zeroed: what
+ * follows moves up. */
+static void *insert_part(ss_attempt *a, size_t offset, size_t size)
+{
+    size_t old = more_bytes(a, later_capacity(a->syn_count ? a->syn_count - 1 : 0));
+    a->more = g_realloc(a->more, old + size);
+    unsigned char *part = (unsigned char *)a->more + offset;
+    memmove(part + size, part, old - offset);
+    memset(part, 0, size);
+    return part;
+}
+
+/* The attempt's rare part, made (zeroed) if it has none. */
 static ss_attempt_rare *rare_part(ss_attempt *a)
 {
     if (!a->has_rare) {
-        size_t later = more_bytes(a, later_capacity(a->syn_count ? a->syn_count - 1 : 0));
-        a->more = g_realloc(a->more, sizeof(ss_attempt_rare) + later);
-        memmove((unsigned char *)a->more + sizeof(ss_attempt_rare), a->more, later);
-        memset(a->more, 0, sizeof(ss_attempt_rare));
+        insert_part(a, 0, sizeof(ss_attempt_rare));
         a->has_rare = true;
     }
     return a->more;
+}
+
+/* The attempt's end, made (zeroed) if it has none. */
+static ss_attempt_end *end_part(ss_attempt *a)
+{
+    if (!a->has_end) {
+        insert_part(a, a->has_rare ? sizeof(ss_attempt_rare) : 0, sizeof(ss_attempt_end));
+        a->has_end = true;
+    }
+    return (ss_attempt_end *)ss_attempt_end_part(a);
 }
 
 void ss_attempt_set_announced(ss_attempt *a, const ss_announcement *announced) { rare_part(a)->announced = announced; }
@@ -204,9 +231,9 @@ static bool syn_fits_us(const ss_attempt *a, const ss_syn *s, ss_syn_us *u)
 /* The attempt's later SYNs as ss_syn, in room for later_room of them. */
 static void later_syns_to_ns(ss_attempt *a, uint32_t later_room)
 {
-    unsigned char *more = g_malloc(rare_bytes(a->has_rare) + later_room * sizeof(ss_syn));
-    memcpy(more, a->more, rare_bytes(a->has_rare));
-    ss_syn *wide = (ss_syn *)(more + rare_bytes(a->has_rare));
+    unsigned char *more = g_malloc(head_bytes(a) + later_room * sizeof(ss_syn));
+    memcpy(more, a->more, head_bytes(a));
+    ss_syn *wide = (ss_syn *)(more + head_bytes(a));
     for (uint32_t i = 1; i < a->syn_count; i++)
         wide[i - 1] = ss_attempt_syn(a, i);
     g_free(a->more);
@@ -263,9 +290,9 @@ static void end_attempt(ss_attempt *a, ss_outcome outcome, const ss_segment *seg
                         ss_attempt_note *note)
 {
     set_outcome(a, outcome);
-    a->outcome_frame = seg->frame;
-    a->outcome_time_ns = seg->time_ns;
-    a->answered_syn = answered_syn;
+    ss_attempt_end *end = end_part(a);
+    end->frame = seg->frame;
+    end->time_ns = seg->time_ns;
     note->role = SS_ROLE_OUTCOME;
     note->attempt = a;
     note->answers = answered_syn;

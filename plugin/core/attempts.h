@@ -78,30 +78,44 @@ typedef struct ss_attempt_rare {
     uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
 } ss_attempt_rare;
 
-/* One attempt, in 64 bytes: the first SYN inline, the others (if any) and
- * the rare part in a block of their own, the addresses and ports in the
- * connection record. */
+/* The frame that ended an attempt: kept only once there is one, after the
+ * rare part, so that the unanswered attempts of a flood or a scan do not
+ * carry it. */
+typedef struct ss_attempt_end {
+    int64_t  time_ns;
+    uint32_t frame;             /* SYN/ACK, RST or ICMP error that ended it, or the segment that proves an
+                                 * answer */
+} ss_attempt_end;
+
+/* One attempt, in 48 bytes: the first SYN inline; the rare part, the end
+ * and the later SYNs (if any of them) in a block of their own; the
+ * addresses and ports in the connection record. */
 typedef struct ss_attempt {
     const ss_conn *conn;        /* its connection record, whose key runs in ss_conn_key's direction */
     ss_syn   first_syn;         /* SYN 0; read every SYN with ss_attempt_syn */
-    void    *more;              /* the rare part if has_rare, then SYNs 1 .. syn_count - 1 (ss_syn_us,
-                                 * or ss_syn if syns_in_ns); NULL for one SYN and nothing rare */
-    int64_t  outcome_time_ns;
+    void    *more;              /* the rare part if has_rare, the end if has_end, then SYNs 1 .. syn_count - 1
+                                 * (ss_syn_us, or ss_syn if syns_in_ns); NULL for one SYN and neither part */
     uint32_t id;                /* its place among the tracker's attempts, from 0 */
     uint32_t isn;
     uint32_t syn_count;
-    uint32_t outcome_frame;     /* SYN/ACK, RST or ICMP error that ended it */
-    uint32_t answered_syn;      /* frame of the SYN the outcome frame answers */
     uint8_t  outcome;           /* ss_outcome */
     uint8_t  evidence;          /* ss_answer_evidence; ANSWERED: what proves it */
     bool     reversed : 1;      /* client -> server runs against the key */
     bool     syns_in_ns : 1;    /* a later SYN's time is no ss_syn_us: the later SYNs are ss_syn */
     bool     has_rare : 1;      /* more starts with an ss_attempt_rare */
+    bool     has_end : 1;       /* an ss_attempt_end follows it */
 } ss_attempt;
 
 static inline const ss_attempt_rare *ss_attempt_rare_part(const ss_attempt *a)
 {
     return a->has_rare ? (const ss_attempt_rare *)a->more : NULL;
+}
+
+static inline const ss_attempt_end *ss_attempt_end_part(const ss_attempt *a)
+{
+    return a->has_end ? (const ss_attempt_end *)((const unsigned char *)a->more +
+                                                 (a->has_rare ? sizeof(ss_attempt_rare) : 0))
+                      : NULL;
 }
 
 /* The message that handed out the server's endpoint before the first SYN, or NULL. */
@@ -122,12 +136,25 @@ static inline uint32_t ss_attempt_crossed_by(const ss_attempt *a)
     return a->has_rare ? ss_attempt_rare_part(a)->crossed_by : 0;
 }
 
+/* The frame that ended the attempt (a refusal the client then ignored
+ * included), 0 if none; and its time. */
+static inline uint32_t ss_attempt_outcome_frame(const ss_attempt *a)
+{
+    return a->has_end ? ss_attempt_end_part(a)->frame : 0;
+}
+
+static inline int64_t ss_attempt_outcome_time_ns(const ss_attempt *a)
+{
+    return a->has_end ? ss_attempt_end_part(a)->time_ns : 0;
+}
+
 /* SYN i (< syn_count) of the attempt. */
 static inline ss_syn ss_attempt_syn(const ss_attempt *a, uint32_t i)
 {
     if (i == 0)
         return a->first_syn;
-    const void *later = (const unsigned char *)a->more + (a->has_rare ? sizeof(ss_attempt_rare) : 0);
+    const void *later = (const unsigned char *)a->more + (a->has_rare ? sizeof(ss_attempt_rare) : 0) +
+                        (a->has_end ? sizeof(ss_attempt_end) : 0);
     if (a->syns_in_ns)
         return ((const ss_syn *)later)[i - 1];
     const ss_syn_us *u = (const ss_syn_us *)later + (i - 1);

@@ -445,8 +445,8 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(end));
     if (flood)
         render_flood(pinfo, outcome, flood);
-    if (a->outcome_frame)
-        add_uint(tree, hf_outcome_in, tvb, a->outcome_frame);
+    if (ss_attempt_outcome_frame(a))
+        add_uint(tree, hf_outcome_in, tvb, ss_attempt_outcome_frame(a));
     if (ss_attempt_answer_not_captured(a))
         add_presence(tree, hf_answer_not_captured, tvb);
     if (i != 0)
@@ -527,7 +527,7 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     add_time(tree, hf_syn_elapsed, tvb, ss_attempt_elapsed_ns(a, ss_time_of(&pinfo->abs_ts)));
     add_uint(tree, hf_syn_count, tvb, final ? a->syn_count : ss_attempt_syns_at_outcome(a));
     /* A refusal the client ignored (it sent the SYN again) did not end the attempt. */
-    bool ended_here = a->outcome_frame == pinfo->num;
+    bool ended_here = ss_attempt_outcome_frame(a) == pinfo->num;
     if (!ended_here)
         return;
     proto_item *outcome = add_string(tree, hf_outcome, tvb, ss_outcome_name(a->outcome));
@@ -535,7 +535,7 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         return;
     char server[80];
     server_endpoint(a, server, sizeof server);
-    double took = ss_time_seconds(ss_attempt_elapsed_ns(a, a->outcome_time_ns));
+    double took = ss_time_seconds(ss_attempt_elapsed_ns(a, ss_attempt_outcome_time_ns(a)));
     if (ss_attempt_syns_at_outcome(a) >= 2 && a->evidence == SS_EVIDENCE_SYNACK)
         expert_add_info_format(pinfo, outcome, &ei_answered_late,
             "SYN/ACK from %s answers the connection attempt in frame %u only after %u SYNs: connect() took %.2f s",
@@ -625,12 +625,12 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
 
     const ss_attempt *a = res->attempt.attempt;
     expert_field *ei = r->by == SS_REFUSED_BY_RST ? &ei_refused_rst : &ei_refused_icmp;
-    if (a && final && a->outcome_frame != pinfo->num) {
+    if (a && final && ss_attempt_outcome_frame(a) != pinfo->num) {
         /* The client sent its SYN again: this error did not end connect(). */
         sentence_add(&say_this, "%s quotes the SYN in frame %u but did not end connect(): the SYN was sent again "
                      "(Linux ignores an error that arrives while the socket is busy)", source, r->refuses);
-        if (a->outcome_frame)
-            sentence_add(&say_this, "; frame %u ended the attempt", a->outcome_frame);
+        if (ss_attempt_outcome_frame(a))
+            sentence_add(&say_this, "; frame %u ended the attempt", ss_attempt_outcome_frame(a));
         say(pinfo, top, ei, &say_this);
         return;
     }
@@ -805,17 +805,17 @@ static void first_syn_tag(const ss_attempt *a, const ss_capture_facts *facts, ch
         break;
     case SS_OUTCOME_ANSWERED:
         if (ss_attempt_answered_through_crossing(a))
-            snprintf(buf, size, "[answered in #%u through crossing SYN #%u]", a->outcome_frame, ss_attempt_crossed_by(a));
+            snprintf(buf, size, "[answered in #%u through crossing SYN #%u]", ss_attempt_outcome_frame(a), ss_attempt_crossed_by(a));
         else if (ss_attempt_syns_at_outcome(a) >= 2)
-            snprintf(buf, size, "[answered after %u SYNs in #%u%s]", ss_attempt_syns_at_outcome(a), a->outcome_frame,
+            snprintf(buf, size, "[answered after %u SYNs in #%u%s]", ss_attempt_syns_at_outcome(a), ss_attempt_outcome_frame(a),
                      inferred_suffix(a));
         else
-            snprintf(buf, size, "[answered in #%u%s]", a->outcome_frame, inferred_suffix(a));
+            snprintf(buf, size, "[answered in #%u%s]", ss_attempt_outcome_frame(a), inferred_suffix(a));
         break;
     case SS_OUTCOME_REFUSED_RST:
     case SS_OUTCOME_REFUSED_ICMP:
         snprintf(buf, size, "[refused by %s in #%u]", a->outcome == SS_OUTCOME_REFUSED_RST ? "RST" : "ICMP",
-                 a->outcome_frame);
+                 ss_attempt_outcome_frame(a));
         break;
     case SS_OUTCOME_OPEN:
         break;
@@ -857,7 +857,7 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
     const ss_window_note *w = &res->window;
     buf[0] = '\0';
     if (r->present) {
-        if (!r->udp && a && final && a->outcome_frame != frame)
+        if (!r->udp && a && final && ss_attempt_outcome_frame(a) != frame)
             snprintf(buf, size, "[refusal ignored: SYN #%u sent again]", r->refuses);
         else if (r->refuses) {
             snprintf(buf, size, "[refuses #%u: %s]", r->refuses, r->code->errno_name);
@@ -872,7 +872,7 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         first_syn_tag(a, facts, buf, size);
         if (ss_outcome_failed(ss_attempt_final_outcome(a, facts->end_ns)))
             announced_suffix(a, buf, size);
-    } else if (attempt_shows && n->role == SS_ROLE_OUTCOME && a->outcome_frame == frame) {
+    } else if (attempt_shows && n->role == SS_ROLE_OUTCOME && ss_attempt_outcome_frame(a) == frame) {
         answer_tag(a, buf, size);
     } else if (n->synack_retry) {
         snprintf(buf, size, "[SYN/ACK retry %u]", n->synack_retry);

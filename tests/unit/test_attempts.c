@@ -188,6 +188,43 @@ static void test_rare_part_after_later_syns(void)
     CHECK_EQ_INT(ss_attempt_crossed_by(renewed.attempt), 4);       /* the server's SYN is still open */
 }
 
+/* The end arrives after the later SYNs and the rare part, and moves
+ * neither; an attempt without one reads as frame 0. */
+static void test_end_after_rare_part_and_later_syns(void)
+{
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    const int64_t at_ns[] = { 0, SS_NS_PER_SEC, 3 * SS_NS_PER_SEC + 7 };    /* the third in nanoseconds */
+    for (uint32_t i = 0; i < 3; i++)
+        feed(t, with_ts(test_tcp(1 + i, at_ns[i], c2s, SS_TCP_SYN, 100, 0), 50 + i, 0));
+    const ss_attempt *a = ss_attempts_get(t, 0);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(a), 0);
+    CHECK_EQ_INT(ss_attempt_outcome_time_ns(a), 0);
+    feed(t, tcp(4, 3500, s2c, SS_TCP_SYN, 900, 0));                        /* crosses SYN 3 */
+    ss_attempt_note end = feed(t, tcp(5, 4000, s2c, SS_TCP_RST | SS_TCP_ACK, 0, 101));
+    CHECK_EQ_INT(end.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(end.answers, 3);
+    CHECK_EQ_INT(a->outcome, SS_OUTCOME_REFUSED_RST);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(a), 5);
+    CHECK_EQ_INT(ss_attempt_outcome_time_ns(a), 4000 * MS);
+    CHECK_EQ_INT(ss_attempt_crossed_by(a), 4);
+    CHECK_EQ_INT(ss_attempt_syns_at_outcome(a), 3);
+    CHECK(a->syns_in_ns);
+    for (uint32_t i = 0; i < 3; i++) {
+        ss_syn syn = ss_attempt_syn(a, i);
+        CHECK_EQ_INT(syn.frame, 1 + i);
+        CHECK_EQ_INT(syn.time_ns, at_ns[i]);
+        CHECK_EQ_INT(syn.tsval, 50 + i);
+    }
+    /* and a fourth SYN after it all: the client ignored the RST */
+    feed(t, with_ts(test_tcp(6, 7 * SS_NS_PER_SEC, c2s, SS_TCP_SYN, 100, 0), 60, 0));
+    CHECK_EQ_INT(a->syn_count, 4);
+    CHECK_EQ_INT(a->outcome, SS_OUTCOME_OPEN);
+    CHECK_EQ_INT(ss_attempt_syn(a, 3).time_ns, 7 * SS_NS_PER_SEC);
+    CHECK_EQ_INT(ss_attempt_syn(a, 2).time_ns, at_ns[2]);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(a), 5);
+    CHECK_EQ_INT(ss_attempt_crossed_by(a), 4);
+}
+
 static void test_synack_matches_echoed_tsval(void)
 {
     ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
@@ -199,7 +236,7 @@ static void test_synack_matches_echoed_tsval(void)
     CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
     CHECK_EQ_INT(n.answers, 2);
     CHECK_EQ_INT(n.attempt->outcome, SS_OUTCOME_ANSWERED);
-    CHECK_EQ_INT(n.attempt->outcome_frame, 4);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(n.attempt), 4);
     CHECK_EQ_INT(ss_attempt_syns_at_outcome(n.attempt), 3);
     /* without timestamps: the latest SYN before it */
     ss_tuple c2 = test_tuple(1, 50001, 2, 80);
@@ -327,7 +364,7 @@ static void test_icmp_refusal_and_ignored_refusal(void)
     icmp.time_ns = 1001 * MS;
     ss_attempts_refuse_icmp(t, &icmp, &n);
     CHECK_EQ_INT(a->outcome, SS_OUTCOME_REFUSED_ICMP);
-    CHECK_EQ_INT(a->outcome_frame, 4);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(a), 4);
     CHECK_EQ_INT(n.answers, 3);
     /* a quote without the sequence number proves nothing */
     icmp.icmp.has_seq = false;
@@ -338,7 +375,7 @@ static void test_icmp_refusal_and_ignored_refusal(void)
     CHECK_EQ_INT(a->outcome, SS_OUTCOME_ANSWERED);
     icmp.frame = 6;
     CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_TOO_LATE);
-    CHECK_EQ_INT(a->outcome_frame, 5);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(a), 5);
 }
 
 
@@ -356,7 +393,7 @@ static void test_client_ack_proves_an_answer(void)
     const ss_attempt *a = syn.attempt;
     CHECK_EQ_INT(a->outcome, SS_OUTCOME_ANSWERED);
     CHECK_EQ_INT(a->evidence, SS_EVIDENCE_CLIENT_ACK);
-    CHECK_EQ_INT(a->outcome_frame, 2);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(a), 2);
     CHECK(ss_attempt_answer_not_captured(a));
     CHECK(!ss_attempt_answered_through_crossing(a));
     CHECK(ss_attempt_is_notable(a));            /* an answer the capture did not hold */
@@ -592,6 +629,7 @@ int main(void)
     RUN_WITH_TRACKER(test_long_train_is_one_attempt);
     RUN(test_later_syn_times_exact);
     RUN_WITH_TRACKER(test_rare_part_after_later_syns);
+    RUN_WITH_TRACKER(test_end_after_rare_part_and_later_syns);
     RUN_WITH_TRACKER(test_synack_matches_echoed_tsval);
     RUN_WITH_TRACKER(test_ordinary_handshake_is_not_notable);
     RUN_WITH_TRACKER(test_rst_refusal_rules);

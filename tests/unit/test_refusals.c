@@ -77,7 +77,7 @@ static void test_quote_of_8_bytes_matches_attempt(void)
     CHECK_EQ_INT(note.refuses, 7);
     CHECK_EQ_INT(an.role, SS_ROLE_OUTCOME);
     CHECK_EQ_INT(an.attempt->outcome, SS_OUTCOME_REFUSED_ICMP);
-    CHECK_EQ_INT(an.attempt->outcome_frame, 8);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(an.attempt), 8);
 }
 
 static void test_quotes_that_refuse_nothing(void)
