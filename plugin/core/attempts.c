@@ -232,7 +232,8 @@ static bool syn_fits_us(const ss_attempt *a, const ss_syn *s, ss_syn_us *u)
 static void later_syns_to_ns(ss_attempt *a, uint32_t later_room)
 {
     unsigned char *more = g_malloc(head_bytes(a) + later_room * sizeof(ss_syn));
-    memcpy(more, a->more, head_bytes(a));
+    if (a->more)                /* NULL: no parts and one SYN so far */
+        memcpy(more, a->more, head_bytes(a));
     ss_syn *wide = (ss_syn *)(more + head_bytes(a));
     for (uint32_t i = 1; i < a->syn_count; i++)
         wide[i - 1] = ss_attempt_syn(a, i);
