@@ -149,8 +149,6 @@ ss_attempt *ss_attempts_latest(const ss_attempts *t, const ss_conn *c, int side)
     return id ? ss_pool_at(t->all, id - 1) : NULL;
 }
 
-static ss_attempt *latest_attempt(const ss_attempts *t, const ss_conn *c, int side) { return ss_attempts_latest(t, c, side); }
-
 /* Room for n later SYNs: exact up to 8 (most trains are shorter), then
  * doubling. */
 static uint32_t later_capacity(uint32_t n)
@@ -163,21 +161,15 @@ static uint32_t later_capacity(uint32_t n)
     return c;
 }
 
-/* The block `more` (ss_attempt): its parts before the later SYNs, and
- * room for later SYNs. */
-static size_t head_bytes(const ss_attempt *a)
-{
-    return (a->has_rare ? sizeof(ss_attempt_rare) : 0) + (a->has_end ? sizeof(ss_attempt_end) : 0);
-}
-
+/* The block `more` (ss_attempt): its parts, then room for later SYNs. */
 static size_t syn_bytes(bool in_ns) { return in_ns ? sizeof(ss_syn) : sizeof(ss_syn_us); }
 
 static size_t more_bytes(const ss_attempt *a, uint32_t later_room)
 {
-    return head_bytes(a) + later_room * syn_bytes(a->syns_in_ns);
+    return ss_attempt_parts_bytes(a) + later_room * syn_bytes(a->syns_in_ns);
 }
 
-static void *later_syns(ss_attempt *a) { return (unsigned char *)a->more + head_bytes(a); }
+static void *later_syns(ss_attempt *a) { return (unsigned char *)a->more + ss_attempt_parts_bytes(a); }
 
 /* Makes room for a part of size bytes at offset in the block, zeroed: what
  * follows moves up. */
@@ -231,10 +223,10 @@ static bool syn_fits_us(const ss_attempt *a, const ss_syn *s, ss_syn_us *u)
 /* The attempt's later SYNs as ss_syn, in room for later_room of them. */
 static void later_syns_to_ns(ss_attempt *a, uint32_t later_room)
 {
-    unsigned char *more = g_malloc(head_bytes(a) + later_room * sizeof(ss_syn));
+    unsigned char *more = g_malloc(ss_attempt_parts_bytes(a) + later_room * sizeof(ss_syn));
     if (a->more)                /* NULL: no parts and one SYN so far */
-        memcpy(more, a->more, head_bytes(a));
-    ss_syn *wide = (ss_syn *)(more + head_bytes(a));
+        memcpy(more, a->more, ss_attempt_parts_bytes(a));
+    ss_syn *wide = (ss_syn *)(more + ss_attempt_parts_bytes(a));
     for (uint32_t i = 1; i < a->syn_count; i++)
         wide[i - 1] = ss_attempt_syn(a, i);
     g_free(a->more);
@@ -316,7 +308,7 @@ static uint32_t syn_answered_by(const ss_attempt *a, const ss_segment *synack)
 
 static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
-    ss_attempt *a = latest_attempt(t, c, dir);
+    ss_attempt *a = ss_attempts_latest(t, c, dir);
     if (a && a->isn == seg->seq) {
         /* The client sent the SYN again, so a refusal seen before did not end
          * the attempt (Linux ignores an ICMP error that arrives while the
@@ -336,7 +328,7 @@ static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, 
     note->attempt = a;
     note->syn_index = a->syn_count - 1;
 
-    ss_attempt *other = latest_attempt(t, c, !dir);
+    ss_attempt *other = ss_attempts_latest(t, c, !dir);
     if (other && other->outcome == SS_OUTCOME_OPEN && other->syn_count) {
         note->crosses = latest_syn(other);
         /* each SYN crosses the other: either may be answered through it */
@@ -365,7 +357,7 @@ static void add_synack(ss_attempts *t, ss_conn *c, int dir, const ss_segment *se
     }
     train->last_ns = seg->time_ns;
 
-    ss_attempt *a = latest_attempt(t, c, !dir);
+    ss_attempt *a = ss_attempts_latest(t, c, !dir);
     if (a && seg->ack == a->isn + 1 && attempt_can_end(a)) {
         end_attempt(a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
         a->evidence = SS_EVIDENCE_SYNACK;
@@ -380,7 +372,7 @@ static void add_synack(ss_attempts *t, ss_conn *c, int dir, const ss_segment *se
 static bool add_evidence(ss_attempts *t, const ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
     bool rst = seg->flags & SS_TCP_RST;
-    ss_attempt *mine = latest_attempt(t, c, dir), *theirs = latest_attempt(t, c, !dir);
+    ss_attempt *mine = ss_attempts_latest(t, c, dir), *theirs = ss_attempts_latest(t, c, !dir);
     ss_attempt *a = NULL;
     ss_answer_evidence evidence = SS_EVIDENCE_NONE;
     if (mine && ((seg->flags & SS_TCP_ACK) || rst) && seg->seq == mine->isn + 1 && attempt_can_end(mine)) {
@@ -399,7 +391,7 @@ static bool add_evidence(ss_attempts *t, const ss_conn *c, int dir, const ss_seg
 
 static void add_rst(ss_attempts *t, const ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
-    ss_attempt *a = latest_attempt(t, c, !dir);
+    ss_attempt *a = ss_attempts_latest(t, c, !dir);
     /* Only an RST that acknowledges the SYN refuses it (RFC 9293 §3.10.7.3). */
     if (a && (seg->flags & SS_TCP_ACK) && seg->ack == a->isn + 1 && attempt_can_end(a))
         end_attempt(a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
@@ -436,7 +428,7 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
     const ss_icmp_quote *q = &seg->icmp;
     int dir;
     const ss_conn *c = q->has_seq ? ss_conns_find(t->conns, &q->tuple, &dir) : NULL;
-    ss_attempt *a = c ? latest_attempt(t, c, dir) : NULL;
+    ss_attempt *a = c ? ss_attempts_latest(t, c, dir) : NULL;
     if (!a)
         return SS_ICMP_NO_ATTEMPT;
     if (a->isn != q->seq)

@@ -106,6 +106,12 @@ typedef struct ss_attempt {
     bool     has_end : 1;       /* an ss_attempt_end follows it */
 } ss_attempt;
 
+/* Bytes of the block before the later SYNs: the parts the attempt has. */
+static inline size_t ss_attempt_parts_bytes(const ss_attempt *a)
+{
+    return (a->has_rare ? sizeof(ss_attempt_rare) : 0) + (a->has_end ? sizeof(ss_attempt_end) : 0);
+}
+
 static inline const ss_attempt_rare *ss_attempt_rare_part(const ss_attempt *a)
 {
     return a->has_rare ? (const ss_attempt_rare *)a->more : NULL;
@@ -153,8 +159,7 @@ static inline ss_syn ss_attempt_syn(const ss_attempt *a, uint32_t i)
 {
     if (i == 0)
         return a->first_syn;
-    const void *later = (const unsigned char *)a->more + (a->has_rare ? sizeof(ss_attempt_rare) : 0) +
-                        (a->has_end ? sizeof(ss_attempt_end) : 0);
+    const void *later = (const unsigned char *)a->more + ss_attempt_parts_bytes(a);
     if (a->syns_in_ns)
         return ((const ss_syn *)later)[i - 1];
     const ss_syn_us *u = (const ss_syn_us *)later + (i - 1);
