@@ -115,7 +115,8 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         /* one look-up for both analyses */
         int dir;
         ss_conn *conn = ss_conns_get(an->conns, &seg->tuple, &dir);
-        const ss_attempt *latest = ss_attempts_latest(an->attempts, conn, dir);
+        /* only a SYN opens an attempt, replacing this side's latest */
+        const ss_attempt *latest = (seg->flags & SS_TCP_SYN) ? ss_attempts_latest(an->attempts, conn, dir) : NULL;
         ss_attempts_add_tcp_in(an->attempts, conn, dir, seg, &out->attempt);
         if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
             if (latest)
