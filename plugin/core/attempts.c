@@ -162,11 +162,15 @@ static uint32_t later_capacity(uint32_t n)
 }
 
 /* The block `more` (ss_attempt): its parts, then room for later SYNs. */
-static size_t syn_bytes(bool in_ns) { return in_ns ? sizeof(ss_syn) : sizeof(ss_syn_us); }
+static size_t syn_bytes(ss_syn_form form)
+{
+    return form == SS_SYN_FORM_PACKED ? sizeof(ss_syn_packed) : form == SS_SYN_FORM_US ? sizeof(ss_syn_us)
+                                                                                       : sizeof(ss_syn);
+}
 
 static size_t more_bytes(const ss_attempt *a, uint32_t later_room)
 {
-    return ss_attempt_parts_bytes(a) + later_room * syn_bytes(a->syns_in_ns);
+    return ss_attempt_parts_bytes(a) + later_room * syn_bytes(a->syn_form);
 }
 
 static void *later_syns(ss_attempt *a) { return (unsigned char *)a->more + ss_attempt_parts_bytes(a); }
@@ -205,33 +209,61 @@ static ss_attempt_end *end_part(ss_attempt *a)
 
 void ss_attempt_set_announced(ss_attempt *a, const ss_announcement *announced) { rare_part(a)->announced = announced; }
 
-/* The SYN in 12 bytes, if its time is a whole number of microseconds after
- * the first SYN's, fewer than 2^32 (unsigned arithmetic: a time before the
- * first SYN's does not fit). */
-static bool syn_fits_us(const ss_attempt *a, const ss_syn *s, ss_syn_us *u)
+#define PACKED_AFTER_US_LIMIT (UINT32_C(1) << 28)
+#define PACKED_FRAMES_LIMIT   (UINT32_C(1) << 24)
+#define PACKED_SKEW_MIN       (-1024)
+#define PACKED_SKEW_MAX       1023
+
+/* Stores later SYN s in slot in form, if that form holds it exactly: the
+ * same test for every form, so a SYN is never kept where it would read
+ * back otherwise. Unsigned arithmetic: a time before the first SYN's does
+ * not fit the offsets. ss_syn holds anything. */
+static bool store_syn(const ss_attempt *a, ss_syn_form form, const ss_syn *s, void *slot)
 {
+    if (form == SS_SYN_FORM_NS) {
+        *(ss_syn *)slot = *s;
+        return true;
+    }
     uint64_t after_ns = (uint64_t)s->time_ns - (uint64_t)a->first_syn.time_ns;
     if (after_ns % 1000 != 0 || after_ns / 1000 > UINT32_MAX)
         return false;
-    u->after_us = (uint32_t)(after_ns / 1000);
-    u->frame = s->frame;
-    u->has_ts = s->has_ts;
-    u->tsval = s->tsval;
+    uint32_t after_us = (uint32_t)(after_ns / 1000);
+    if (form == SS_SYN_FORM_US) {
+        ss_syn_us *u = slot;
+        u->after_us = after_us;
+        u->frame = s->frame;
+        u->has_ts = s->has_ts;
+        u->tsval = s->tsval;
+        return true;
+    }
+    uint32_t frames_after = s->frame - a->first_syn.frame;
+    int32_t skew = (int32_t)(s->tsval - ss_syn_packed_tsval_base(a, after_us, s->has_ts));
+    if (after_us >= PACKED_AFTER_US_LIMIT || frames_after >= PACKED_FRAMES_LIMIT || skew < PACKED_SKEW_MIN ||
+        skew > PACKED_SKEW_MAX)
+        return false;
+    ss_syn_packed *p = slot;
+    p->after_us = after_us;
+    p->frames_after = frames_after;
+    p->has_ts = s->has_ts;
+    p->tsval_skew = (uint32_t)skew & 0x7ffu;
     return true;
 }
 
-/* The attempt's later SYNs as ss_syn, in room for later_room of them. */
-static void later_syns_to_ns(ss_attempt *a, uint32_t later_room)
+/* The attempt's later SYNs turned into form (wider than theirs), in room
+ * for later_room of them. */
+static void widen_later_syns(ss_attempt *a, ss_syn_form form, uint32_t later_room)
 {
-    unsigned char *more = g_malloc(ss_attempt_parts_bytes(a) + later_room * sizeof(ss_syn));
+    unsigned char *more = g_malloc(ss_attempt_parts_bytes(a) + later_room * syn_bytes(form));
     if (a->more)                /* NULL: no parts and one SYN so far */
         memcpy(more, a->more, ss_attempt_parts_bytes(a));
-    ss_syn *wide = (ss_syn *)(more + ss_attempt_parts_bytes(a));
-    for (uint32_t i = 1; i < a->syn_count; i++)
-        wide[i - 1] = ss_attempt_syn(a, i);
+    unsigned char *wide = more + ss_attempt_parts_bytes(a);
+    for (uint32_t i = 1; i < a->syn_count; i++) {
+        ss_syn s = ss_attempt_syn(a, i);
+        store_syn(a, form, &s, wide + (i - 1) * syn_bytes(form));  /* a wider form holds what a narrower did */
+    }
     g_free(a->more);
     a->more = more;
-    a->syns_in_ns = true;
+    a->syn_form = form;
 }
 
 static void append_syn(ss_attempt *a, const ss_segment *seg)
@@ -245,16 +277,15 @@ static void append_syn(ss_attempt *a, const ss_segment *seg)
     if (later == 0) {
         a->first_syn = s;
     } else {
-        ss_syn_us u;
-        bool fits = !a->syns_in_ns && syn_fits_us(a, &s, &u);
-        if (!fits && !a->syns_in_ns)
-            later_syns_to_ns(a, later_capacity(later));
+        ss_syn_form form = a->syn_form;
+        union { ss_syn_packed packed; ss_syn_us us; ss_syn ns; } probe;
+        while (!store_syn(a, form, &s, &probe))
+            form++;
+        if (form != a->syn_form)
+            widen_later_syns(a, form, later_capacity(later));
         else if (later_capacity(later) != later_capacity(later - 1))
             a->more = g_realloc(a->more, more_bytes(a, later_capacity(later)));
-        if (fits)
-            ((ss_syn_us *)later_syns(a))[later - 1] = u;
-        else
-            ((ss_syn *)later_syns(a))[later - 1] = s;
+        memcpy((unsigned char *)later_syns(a) + (later - 1) * syn_bytes(form), &probe, syn_bytes(form));
     }
     a->syn_count++;
 }

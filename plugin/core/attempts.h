@@ -58,16 +58,37 @@ typedef struct ss_syn {
     uint32_t tsval;
 } ss_syn;
 
+/* A later SYN in 8 bytes, as nearly every train fits: offsets from the
+ * first SYN. Its time in whole microseconds after the first SYN's (fewer
+ * than 2^28: 4.4 minutes), its frame fewer than 2^24 frames after, and its
+ * TSval within -1,024 .. 1,023 of the first SYN's plus the milliseconds
+ * between them (a clock of 1 kHz, as Linux, the BSDs and macOS run theirs;
+ * without timestamps, within that of 0). Read through ss_attempt_syn. */
+typedef struct ss_syn_packed {
+    uint64_t after_us : 28;
+    uint64_t frames_after : 24;
+    uint64_t has_ts : 1;
+    uint64_t tsval_skew : 11;   /* two's complement: the TSval less ss_syn_packed_tsval_base */
+} ss_syn_packed;
+
 /* A later SYN in 12 bytes: its time as whole microseconds after the first
  * SYN's, less than 2^32 of them (71 minutes). Every capture with
- * microsecond timestamps (pcap, pcapng's default) gives such times; a SYN
- * that does not turns its attempt's later SYNs into ss_syn. */
+ * microsecond timestamps (pcap, pcapng's default) gives such times. */
 typedef struct ss_syn_us {
     uint32_t after_us;
     uint32_t frame : 31;
     uint32_t has_ts : 1;
     uint32_t tsval;
 } ss_syn_us;
+
+/* How an attempt keeps its later SYNs: the narrowest form that holds every
+ * one of them exactly. The first SYN that does not fit turns them all into
+ * the next form that holds it: ss_syn (16 bytes) holds anything. */
+typedef enum ss_syn_form {
+    SS_SYN_FORM_PACKED = 0,     /* ss_syn_packed */
+    SS_SYN_FORM_US,             /* ss_syn_us */
+    SS_SYN_FORM_NS,             /* ss_syn */
+} ss_syn_form;
 
 /* What few attempts have (a reused 4-tuple, a crossing SYN, an announced
  * port): kept in front of their later SYNs, not in every attempt. */
@@ -94,14 +115,14 @@ typedef struct ss_attempt {
     const ss_conn *conn;        /* its connection record, whose key runs in ss_conn_key's direction */
     ss_syn   first_syn;         /* SYN 0; read every SYN with ss_attempt_syn */
     void    *more;              /* the rare part if has_rare, the end if has_end, then SYNs 1 .. syn_count - 1
-                                 * (ss_syn_us, or ss_syn if syns_in_ns); NULL for one SYN and neither part */
+                                 * (in syn_form); NULL for one SYN and neither part */
     uint32_t id;                /* its place among the tracker's attempts, from 0 */
     uint32_t isn;
     uint32_t syn_count;
     uint8_t  outcome;           /* ss_outcome */
     uint8_t  evidence;          /* ss_answer_evidence; ANSWERED: what proves it */
     bool     reversed : 1;      /* client -> server runs against the key */
-    bool     syns_in_ns : 1;    /* a later SYN's time is no ss_syn_us: the later SYNs are ss_syn */
+    unsigned syn_form : 2;      /* ss_syn_form of the later SYNs */
     bool     has_rare : 1;      /* more starts with an ss_attempt_rare */
     bool     has_end : 1;       /* an ss_attempt_end follows it */
 } ss_attempt;
@@ -154,22 +175,43 @@ static inline int64_t ss_attempt_outcome_time_ns(const ss_attempt *a)
     return a->has_end ? ss_attempt_end_part(a)->time_ns : 0;
 }
 
+/* What a packed later SYN's TSval is kept against: the first SYN's plus
+ * the milliseconds between them, when both carry timestamps; else 0. */
+static inline uint32_t ss_syn_packed_tsval_base(const ss_attempt *a, uint32_t after_us, bool has_ts)
+{
+    return has_ts && a->first_syn.has_ts ? a->first_syn.tsval + after_us / 1000 : 0;
+}
+
 /* SYN i (< syn_count) of the attempt. */
 static inline ss_syn ss_attempt_syn(const ss_attempt *a, uint32_t i)
 {
     if (i == 0)
         return a->first_syn;
     const void *later = (const unsigned char *)a->more + ss_attempt_parts_bytes(a);
-    if (a->syns_in_ns)
-        return ((const ss_syn *)later)[i - 1];
-    const ss_syn_us *u = (const ss_syn_us *)later + (i - 1);
     ss_syn s;
-    /* unsigned: exact, however far apart (ss_attempts' append_syn) */
-    s.time_ns = (int64_t)((uint64_t)a->first_syn.time_ns + (uint64_t)u->after_us * 1000);
-    s.frame = u->frame;
-    s.has_ts = u->has_ts;
-    s.tsval = u->tsval;
-    return s;
+    switch (a->syn_form) {
+    case SS_SYN_FORM_PACKED: {
+        const ss_syn_packed *p = (const ss_syn_packed *)later + (i - 1);
+        uint32_t after_us = (uint32_t)p->after_us;
+        /* unsigned: exact, however far apart (ss_attempts' append_syn) */
+        s.time_ns = (int64_t)((uint64_t)a->first_syn.time_ns + (uint64_t)after_us * 1000);
+        s.frame = a->first_syn.frame + (uint32_t)p->frames_after;
+        s.has_ts = p->has_ts;
+        /* the 11-bit skew sign-extended, added modulo 2^32 */
+        s.tsval = ss_syn_packed_tsval_base(a, after_us, p->has_ts) + ((uint32_t)p->tsval_skew ^ 0x400u) - 0x400u;
+        return s;
+    }
+    case SS_SYN_FORM_US: {
+        const ss_syn_us *u = (const ss_syn_us *)later + (i - 1);
+        s.time_ns = (int64_t)((uint64_t)a->first_syn.time_ns + (uint64_t)u->after_us * 1000);
+        s.frame = u->frame;
+        s.has_ts = u->has_ts;
+        s.tsval = u->tsval;
+        return s;
+    }
+    default:
+        return ((const ss_syn *)later)[i - 1];
+    }
 }
 
 /* Records the message that announced the server's endpoint (not NULL). */

@@ -109,29 +109,52 @@ static void test_long_train_is_one_attempt(void)
     CHECK(ss_attempt_is_notable(a));
 }
 
-/* Every SYN reads back exactly as it was fed, whichever way the attempt
- * keeps its later SYNs: 12 bytes while their times are whole microseconds
- * after the first SYN's (fewer than 2^32 of them), 16 once one is not. */
-static void check_train(const int64_t *at_ns, uint32_t n, bool in_ns)
+/* One SYN of a train fed to check_syns. */
+typedef struct fed_syn {
+    uint32_t frame;
+    int64_t  time_ns;
+    bool     has_ts;
+    uint32_t tsval;
+} fed_syn;
+
+/* Every SYN reads back exactly as it was fed, in the narrowest form that
+ * holds them all (ss_syn_form): 8 bytes of offsets from the first SYN, 12
+ * with the time in microseconds after it, 16 otherwise. */
+static void check_syns(const fed_syn *fed, uint32_t n, ss_syn_form form)
 {
     ss_attempts *tracker = ss_attempts_new();
     ss_tuple c2s = test_tuple(1, 50000, 2, 80);
     ss_attempt_note note;
-    for (uint32_t i = 0; i < n; i++)
-        note = feed(tracker, with_ts(test_tcp(100 + 7 * i, at_ns[i], c2s, SS_TCP_SYN, 777, 0), 0xfffffff0u + 3 * i, 0));
+    for (uint32_t i = 0; i < n; i++) {
+        ss_segment seg = test_tcp(fed[i].frame, fed[i].time_ns, c2s, SS_TCP_SYN, 777, 0);
+        note = feed(tracker, fed[i].has_ts ? with_ts(seg, fed[i].tsval, 0) : seg);
+    }
     const ss_attempt *a = note.attempt;
     CHECK_EQ_INT(ss_attempts_count(tracker), 1);
     CHECK_EQ_INT(a->syn_count, n);
-    CHECK_EQ_INT(a->syns_in_ns, in_ns);
+    CHECK_EQ_INT(a->syn_form, form);
     for (uint32_t i = 0; i < n; i++) {
         ss_syn s = ss_attempt_syn(a, i);
-        CHECK_EQ_INT(s.time_ns, at_ns[i]);
-        CHECK_EQ_INT(s.frame, 100 + 7 * i);
-        CHECK_EQ_INT(s.has_ts, 1);
-        CHECK_EQ_INT(s.tsval, 0xfffffff0u + 3 * i);     /* wraps past 2^32 */
-        CHECK_EQ_INT(ss_attempt_syn_index(a, 100 + 7 * i), i);
+        CHECK_EQ_INT(s.time_ns, fed[i].time_ns);
+        CHECK_EQ_INT(s.frame, fed[i].frame);
+        CHECK_EQ_INT(s.has_ts, fed[i].has_ts);
+        CHECK_EQ_INT(s.tsval, fed[i].has_ts ? fed[i].tsval : 0);
+        CHECK_EQ_INT(ss_attempt_syn_index(a, fed[i].frame), i);
     }
     ss_attempts_free(tracker);
+}
+
+/* A train at the given times, frames 100, 107, ...; TSvals from a 1 kHz
+ * clock (clocked) wrapping past 2^32, or 3 apart whatever the time. */
+static void check_train(const int64_t *at_ns, uint32_t n, bool clocked, ss_syn_form form)
+{
+    fed_syn fed[32];
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t after_ms = ((uint64_t)at_ns[i] - (uint64_t)at_ns[0]) / 1000000;
+        fed[i] = (fed_syn){ 100 + 7 * i, at_ns[i], true,
+                            0xfffffff0u + (clocked ? (uint32_t)after_ms : 3 * i) };
+    }
+    check_syns(fed, n, form);
 }
 
 static void test_later_syn_times_exact(void)
@@ -139,28 +162,74 @@ static void test_later_syn_times_exact(void)
     const int64_t us = 1000, s = SS_NS_PER_SEC;
     const int64_t base = INT64_C(1795000000) * s + 123456789;      /* the first SYN's ns do not matter */
     int64_t linux_train[7] = { base, base + s, base + 3 * s, base + 7 * s, base + 15 * s, base + 31 * s, base + 63 * s };
-    check_train(linux_train, 7, false);
-    /* the largest offset that fits, and one more microsecond */
-    int64_t far[3] = { base, base + us, base + (int64_t)UINT32_MAX * us };
-    check_train(far, 3, false);
+    check_train(linux_train, 7, true, SS_SYN_FORM_PACKED);
+    check_train(linux_train, 7, false, SS_SYN_FORM_US);             /* TSvals of no 1 kHz clock */
+    /* the largest offsets that fit each form, and one microsecond more */
+    int64_t far[3] = { base, base + us, base + ((INT64_C(1) << 28) - 1) * us };
+    check_train(far, 3, true, SS_SYN_FORM_PACKED);
     far[2] += us;
-    check_train(far, 3, true);
+    check_train(far, 3, true, SS_SYN_FORM_US);
+    far[2] = base + (int64_t)UINT32_MAX * us;
+    check_train(far, 3, true, SS_SYN_FORM_US);
+    far[2] += us;
+    check_train(far, 3, true, SS_SYN_FORM_NS);
     /* a nanosecond capture: the third SYN turns the train into ss_syn */
     int64_t ns_train[5] = { base, base + s, base + 3 * s + 1, base + 7 * s, base + 15 * s };
-    check_train(ns_train, 5, true);
+    check_train(ns_train, 5, true, SS_SYN_FORM_NS);
     /* a clock stepped back; and times at the ends of the range */
     int64_t back[3] = { base, base + s, base - s };
-    check_train(back, 3, true);
+    check_train(back, 3, true, SS_SYN_FORM_NS);
     int64_t ends[3] = { INT64_MIN, INT64_MAX, 0 };
-    check_train(ends, 3, true);
-    /* a train longer than the exact room (8 later SYNs), both ways */
+    check_train(ends, 3, false, SS_SYN_FORM_NS);
+    int64_t top[2] = { INT64_MAX - 2000, INT64_MAX - 1000 + 1 };
+    check_train(top, 2, true, SS_SYN_FORM_NS);
+    top[1] = INT64_MAX - 807;                                        /* a whole microsecond after */
+    top[0] = top[1] - 1000;
+    check_train(top, 2, true, SS_SYN_FORM_PACKED);
+    /* a train longer than the exact room (8 later SYNs), each form */
     int64_t longer[20], longer_ns[20];
     for (int i = 0; i < 20; i++) {
         longer[i] = base + i * s;
         longer_ns[i] = base + i * s + (i == 12);
     }
-    check_train(longer, 20, false);
-    check_train(longer_ns, 20, true);
+    check_train(longer, 20, true, SS_SYN_FORM_PACKED);
+    check_train(longer, 20, false, SS_SYN_FORM_US);
+    check_train(longer_ns, 20, true, SS_SYN_FORM_NS);
+}
+
+/* The packed form's limits on frames and TSvals, each side of them; and a
+ * train widened twice, packed to microseconds to nanoseconds. */
+static void test_later_syn_packed_limits(void)
+{
+    const int64_t s = SS_NS_PER_SEC, base = 5 * s;
+    const uint32_t frames_limit = UINT32_C(1) << 24;
+    fed_syn frames[3] = { { 1, base, true, 500 }, { 2, base + s, true, 1500 }, { frames_limit, base + 2 * s, true, 2500 } };
+    check_syns(frames, 3, SS_SYN_FORM_PACKED);                      /* 2^24 - 1 frames after */
+    frames[2].frame++;
+    check_syns(frames, 3, SS_SYN_FORM_US);
+    /* the TSval's skew from the first SYN's plus the milliseconds between */
+    fed_syn skew[3] = { { 1, base, true, 0xfffffe00u }, { 2, base + s, true, 0xfffffe00u + 1000 + 1023 },
+                        { 3, base + 2 * s, true, 0xfffffe00u + 2000 - 1024 } };
+    check_syns(skew, 3, SS_SYN_FORM_PACKED);
+    skew[1].tsval++;
+    check_syns(skew, 3, SS_SYN_FORM_US);
+    skew[1].tsval--;
+    skew[2].tsval--;
+    check_syns(skew, 3, SS_SYN_FORM_US);
+    /* without timestamps; a first SYN without and a later one with */
+    fed_syn bare[3] = { { 1, base, false, 0 }, { 2, base + s, false, 0 }, { 3, base + 3 * s, false, 0 } };
+    check_syns(bare, 3, SS_SYN_FORM_PACKED);
+    bare[2].has_ts = true;
+    bare[2].tsval = 1023;                                           /* against 0: fits */
+    check_syns(bare, 3, SS_SYN_FORM_PACKED);
+    bare[2].tsval = 3000;
+    check_syns(bare, 3, SS_SYN_FORM_US);
+    /* widened twice: a TSval off the clock, then a time in nanoseconds */
+    fed_syn twice[4] = { { 10, base, true, 70 }, { 20, base + s, true, 1070 }, { 30, base + 2 * s, true, 9 },
+                         { 40, base + 3 * s + 1, true, 3070 } };
+    check_syns(twice, 2, SS_SYN_FORM_PACKED);
+    check_syns(twice, 3, SS_SYN_FORM_US);
+    check_syns(twice, 4, SS_SYN_FORM_NS);
 }
 
 /* The rare part (superseded by, crossed by) arrives after later SYNs and
@@ -208,7 +277,7 @@ static void test_end_after_rare_part_and_later_syns(void)
     CHECK_EQ_INT(ss_attempt_outcome_time_ns(a), 4000 * MS);
     CHECK_EQ_INT(ss_attempt_crossed_by(a), 4);
     CHECK_EQ_INT(ss_attempt_syns_at_outcome(a), 3);
-    CHECK(a->syns_in_ns);
+    CHECK_EQ_INT(a->syn_form, SS_SYN_FORM_NS);
     for (uint32_t i = 0; i < 3; i++) {
         ss_syn syn = ss_attempt_syn(a, i);
         CHECK_EQ_INT(syn.frame, 1 + i);
@@ -628,6 +697,7 @@ int main(void)
     RUN(test_schedule_edge_cases);
     RUN_WITH_TRACKER(test_long_train_is_one_attempt);
     RUN(test_later_syn_times_exact);
+    RUN(test_later_syn_packed_limits);
     RUN_WITH_TRACKER(test_rare_part_after_later_syns);
     RUN_WITH_TRACKER(test_end_after_rare_part_and_later_syns);
     RUN_WITH_TRACKER(test_synack_matches_echoed_tsval);
