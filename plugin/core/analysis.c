@@ -91,7 +91,7 @@ void ss_analysis_free(ss_analysis *an)
 
 /* A new attempt took the place of a: its later SYNs found by their
  * addresses now need their attempt's number. */
-static void remember_replaced_syns(ss_analysis *an, const ss_attempt *a)
+static void remember_replaced_syns(ss_analysis *an, const ss_attempt *a, uint32_t id)
 {
     for (uint32_t i = 1; i < a->syn_count; i++) {
         uint32_t frame = ss_attempt_syn(a, i).frame;
@@ -99,7 +99,7 @@ static void remember_replaced_syns(ss_analysis *an, const ss_attempt *a)
             continue;
         if (!an->replaced_syns)
             an->replaced_syns = g_hash_table_new(g_direct_hash, g_direct_equal);
-        g_hash_table_insert(an->replaced_syns, GUINT_TO_POINTER(frame), GUINT_TO_POINTER(a->id + 1));
+        g_hash_table_insert(an->replaced_syns, GUINT_TO_POINTER(frame), GUINT_TO_POINTER(id + 1));
     }
 }
 
@@ -117,10 +117,11 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         ss_conn *conn = ss_conns_get(an->conns, &seg->tuple, &dir);
         /* only a SYN opens an attempt, replacing this side's latest */
         const ss_attempt *latest = (seg->flags & SS_TCP_SYN) ? ss_attempts_latest(an->attempts, conn, dir) : NULL;
+        uint32_t latest_id = conn->attempts.attempt[dir] - 1;   /* read while it is the latest */
         ss_attempts_add_tcp_in(an->attempts, conn, dir, seg, &out->attempt);
         if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
             if (latest)
-                remember_replaced_syns(an, latest);
+                remember_replaced_syns(an, latest, latest_id);
             const ss_announcement *by = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
             if (by)
                 ss_attempt_set_announced(out->attempt.attempt, by);
@@ -195,7 +196,7 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
 bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note, const ss_tuple *seen)
 {
     ss_attempt_mark mark;
-    if (!ss_attempt_note_to_mark(note, &mark)) {
+    if (!ss_attempt_note_to_mark(an->attempts, note, &mark)) {
         if (note->role == SS_ROLE_SYN && note->syn_index == 0)
             ss_frame_log_add(an->first_syns_not_kept, frame, NULL);
         return false;
@@ -241,16 +242,16 @@ bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, const ss_tu
     } else if (ss_frame_log_find(an->syns_found_by_tuple, frame)) {
         if ((a = attempt_by_tuple(an, frame, seen)) == NULL)
             return false;
-        mark.attempt_id = a->id;
-    } else if (!ss_frame_log_find(an->first_syns_not_kept, frame) && (a = attempt_opened_at(an, frame)) != NULL) {
-        mark.attempt_id = a->id;
-    } else {
+    } else if (ss_frame_log_find(an->first_syns_not_kept, frame) || (a = attempt_opened_at(an, frame)) == NULL) {
         return false;
     }
-    mark.role_and_index = ss_attempt_syn_index(a, frame);
-    if (mark.role_and_index == UINT32_MAX)
+    uint32_t syn_index = ss_attempt_syn_index(a, frame);
+    if (syn_index == UINT32_MAX)
         return false;           /* not given the tuple it was kept with */
-    ss_attempts_note_from_mark(an->attempts, mark, note);
+    memset(note, 0, sizeof *note);
+    note->role = SS_ROLE_SYN;
+    note->attempt = (ss_attempt *)a;
+    note->syn_index = syn_index;
     return true;
 }
 

@@ -118,13 +118,12 @@ bool ss_attempt_note_present(const ss_attempt_note *n)
 
 #define MARK_OUTCOME (UINT32_C(1) << 31)
 
-bool ss_attempt_note_to_mark(const ss_attempt_note *n, ss_attempt_mark *mark)
+bool ss_attempt_note_to_mark(const ss_attempts *t, const ss_attempt_note *n, ss_attempt_mark *mark)
 {
     uint32_t index = n->role == SS_ROLE_SYN ? n->syn_index : n->answers;
     if (n->role == SS_ROLE_NONE || n->crosses || n->supersedes || n->synack_retry || n->synack_gap_ns ||
-        (index & MARK_OUTCOME))
+        (index & MARK_OUTCOME) || !ss_attempts_latest_id(t, n->attempt, &mark->attempt_id))
         return false;
-    mark->attempt_id = n->attempt->id;
     mark->role_and_index = index | (n->role == SS_ROLE_OUTCOME ? MARK_OUTCOME : 0);
     return true;
 }
@@ -147,6 +146,15 @@ ss_attempt *ss_attempts_latest(const ss_attempts *t, const ss_conn *c, int side)
 {
     uint32_t id = c->attempts.attempt[side];
     return id ? ss_pool_at(t->all, id - 1) : NULL;
+}
+
+bool ss_attempts_latest_id(const ss_attempts *t, const ss_attempt *a, uint32_t *id)
+{
+    uint32_t latest = a->conn->attempts.attempt[a->reversed];
+    if (!latest || ss_pool_at(t->all, latest - 1) != a)
+        return false;
+    *id = latest - 1;
+    return true;
 }
 
 /* Room for n later SYNs: exact up to 8 (most trains are shorter), then
@@ -300,7 +308,6 @@ static ss_attempt *attempt_new(ss_attempts *t, ss_conn *c, int dir, const ss_seg
 {
     uint32_t id;
     ss_attempt *a = ss_pool_add(t->all, &id);
-    a->id = id;
     a->conn = c;
     a->reversed = dir != 0;
     a->isn = seg->seq;
@@ -308,7 +315,7 @@ static ss_attempt *attempt_new(ss_attempts *t, ss_conn *c, int dir, const ss_seg
     return a;
 }
 
-static void set_outcome(ss_attempt *a, ss_outcome outcome) { a->outcome = (uint8_t)outcome; }
+static void set_outcome(ss_attempt *a, ss_outcome outcome) { a->outcome = outcome; }
 
 static void end_attempt(ss_attempt *a, ss_outcome outcome, const ss_segment *seg, uint32_t answered_syn,
                         ss_attempt_note *note)
@@ -340,7 +347,7 @@ static uint32_t syn_answered_by(const ss_attempt *a, const ss_segment *synack)
 static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
     ss_attempt *a = ss_attempts_latest(t, c, dir);
-    if (a && a->isn == seg->seq) {
+    if (a && a->isn == seg->seq && a->syn_count < SS_ATTEMPT_MAX_SYNS) {
         /* The client sent the SYN again, so a refusal seen before did not end
          * the attempt (Linux ignores an ICMP error that arrives while the
          * socket is busy, and one whose quote does not match). */
@@ -416,7 +423,7 @@ static bool add_evidence(ss_attempts *t, const ss_conn *c, int dir, const ss_seg
     if (!a)
         return false;
     end_attempt(a, SS_OUTCOME_ANSWERED, seg, latest_syn(a), note);
-    a->evidence = (uint8_t)evidence;
+    a->evidence = evidence;
     return true;
 }
 

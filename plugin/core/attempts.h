@@ -108,23 +108,29 @@ typedef struct ss_attempt_end {
                                  * answer */
 } ss_attempt_end;
 
-/* One attempt, in 48 bytes: the first SYN inline; the rare part, the end
+/* An attempt holds at most this many SYNs: a SYN past them, with the
+ * same ISN still, opens a new attempt (two million SYNs of one endpoint
+ * to one server with one ISN: a replay loop, not a client). */
+#define SS_ATTEMPT_MAX_SYNS ((UINT32_C(1) << 21) - 1)
+
+/* One attempt, in 40 bytes: the first SYN inline; the rare part, the end
  * and the later SYNs (if any of them) in a block of their own; the
- * addresses and ports in the connection record. */
+ * addresses and ports in the connection record. Its number is where the
+ * tracker keeps it (ss_attempts_get), known to whoever found it, not kept
+ * in it. */
 typedef struct ss_attempt {
     const ss_conn *conn;        /* its connection record, whose key runs in ss_conn_key's direction */
     ss_syn   first_syn;         /* SYN 0; read every SYN with ss_attempt_syn */
     void    *more;              /* the rare part if has_rare, the end if has_end, then SYNs 1 .. syn_count - 1
                                  * (in syn_form); NULL for one SYN and neither part */
-    uint32_t id;                /* its place among the tracker's attempts, from 0 */
     uint32_t isn;
-    uint32_t syn_count;
-    uint8_t  outcome;           /* ss_outcome */
-    uint8_t  evidence;          /* ss_answer_evidence; ANSWERED: what proves it */
-    bool     reversed : 1;      /* client -> server runs against the key */
-    unsigned syn_form : 2;      /* ss_syn_form of the later SYNs */
-    bool     has_rare : 1;      /* more starts with an ss_attempt_rare */
-    bool     has_end : 1;       /* an ss_attempt_end follows it */
+    uint32_t syn_count : 21;    /* at most SS_ATTEMPT_MAX_SYNS */
+    uint32_t outcome : 3;       /* ss_outcome */
+    uint32_t evidence : 3;      /* ss_answer_evidence; ANSWERED: what proves it */
+    uint32_t reversed : 1;      /* client -> server runs against the key */
+    uint32_t syn_form : 2;      /* ss_syn_form of the later SYNs */
+    uint32_t has_rare : 1;      /* more starts with an ss_attempt_rare */
+    uint32_t has_end : 1;       /* an ss_attempt_end follows it */
 } ss_attempt;
 
 /* Bytes of the block before the later SYNs: the parts the attempt has. */
@@ -252,8 +258,9 @@ typedef struct ss_attempt_mark {
     uint32_t role_and_index;    /* top bit: SS_ROLE_OUTCOME; the rest: syn_index or answers */
 } ss_attempt_mark;
 
-/* The mark of a note, if it fits in one. */
-bool ss_attempt_note_to_mark(const ss_attempt_note *note, ss_attempt_mark *mark);
+/* The mark of a note made by the frame just fed, if it fits in one (its
+ * attempt's number is read as its side's latest, which it then is). */
+bool ss_attempt_note_to_mark(const ss_attempts *tracker, const ss_attempt_note *note, ss_attempt_mark *mark);
 /* The note a mark stands for. */
 void ss_attempts_note_from_mark(const ss_attempts *tracker, ss_attempt_mark mark, ss_attempt_note *note);
 
@@ -285,6 +292,10 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *tracker, const ss_segment *se
 /* The latest attempt that side (ss_conn_key's direction) of the connection
  * opened, or NULL. */
 ss_attempt *ss_attempts_latest(const ss_attempts *tracker, const ss_conn *conn, int side);
+
+/* The number of attempt a (ss_attempts_get), if it is still the latest its
+ * side of the connection opened; false once another has replaced it. */
+bool ss_attempts_latest_id(const ss_attempts *tracker, const ss_attempt *a, uint32_t *id);
 
 /* Number of attempts tracked (for statistics and memory reports). */
 uint32_t ss_attempts_count(const ss_attempts *tracker);

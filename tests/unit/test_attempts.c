@@ -691,6 +691,46 @@ static void test_floods_count_ipv6_sources(void)
     g_ptr_array_unref(f);
 }
 
+/* An attempt's number is read from its side's latest attempt: a mark is
+ * made for the attempt a frame just fed, never for one replaced since. */
+static void test_marks_name_the_latest_attempt(void)
+{
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), other = test_tuple(3, 50000, 2, 80);
+    ss_attempt_mark mark;
+    feed(t, tcp(1, 0, other, SS_TCP_SYN, 5, 0));
+    ss_attempt_note first = feed(t, tcp(2, 0, c2s, SS_TCP_SYN, 100, 0));
+    ss_attempt_note retry = feed(t, tcp(3, 1000, c2s, SS_TCP_SYN, 100, 0));
+    CHECK(ss_attempt_note_to_mark(t, &retry, &mark));
+    CHECK_EQ_INT(mark.attempt_id, 1);
+    CHECK_EQ_INT(mark.role_and_index, 1);
+    ss_attempt_note renewed = feed(t, tcp(4, 2000, c2s, SS_TCP_SYN, 200, 0));
+    CHECK(renewed.supersedes == first.attempt);
+    CHECK(!ss_attempt_note_to_mark(t, &retry, &mark));          /* attempt 1 was replaced */
+    uint32_t id;
+    CHECK(!ss_attempts_latest_id(t, first.attempt, &id));
+    CHECK(ss_attempts_latest_id(t, renewed.attempt, &id) && id == 2);
+}
+
+/* An attempt holds SS_ATTEMPT_MAX_SYNS SYNs: the next, with the same ISN,
+ * opens a new attempt rather than wrap the count. */
+static void test_syns_past_the_most_an_attempt_holds(void)
+{
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80);
+    ss_attempt_note n;
+    for (uint32_t i = 0; i < SS_ATTEMPT_MAX_SYNS; i++)
+        n = feed(t, test_tcp(1 + i, (int64_t)i * 1000, c2s, SS_TCP_SYN, 100, 0));
+    CHECK_EQ_INT(ss_attempts_count(t), 1);
+    const ss_attempt *a = n.attempt;
+    CHECK_EQ_INT(a->syn_count, SS_ATTEMPT_MAX_SYNS);
+    CHECK_EQ_INT(n.syn_index, SS_ATTEMPT_MAX_SYNS - 1);
+    CHECK_EQ_INT(ss_attempt_syn(a, SS_ATTEMPT_MAX_SYNS - 1).frame, SS_ATTEMPT_MAX_SYNS);
+    n = feed(t, test_tcp(SS_ATTEMPT_MAX_SYNS + 1, (int64_t)SS_ATTEMPT_MAX_SYNS * 1000, c2s, SS_TCP_SYN, 100, 0));
+    CHECK_EQ_INT(ss_attempts_count(t), 2);
+    CHECK(n.supersedes == a);
+    CHECK_EQ_INT(n.syn_index, 0);
+    CHECK_EQ_INT(a->syn_count, SS_ATTEMPT_MAX_SYNS);
+}
+
 int main(void)
 {
     RUN(test_schedule_jitter_cases);
@@ -718,5 +758,7 @@ int main(void)
     RUN_WITH_TRACKER(test_schedule_on_the_senders_clock);
     RUN_WITH_TRACKER(test_floods_count_lone_unanswered_syns_by_source);
     RUN_WITH_TRACKER(test_floods_count_ipv6_sources);
+    RUN_WITH_TRACKER(test_marks_name_the_latest_attempt);
+    RUN_WITH_TRACKER(test_syns_past_the_most_an_attempt_holds);
     return check_report();
 }
