@@ -20,22 +20,28 @@ typedef struct ss_conn_attempts {
     uint32_t synack;            /* SYN/ACK trains of both sides: index + 1, 0 before the first SYN/ACK */
 } ss_conn_attempts;
 
-/* The window analysis' part (window.c): the current use of the 4-tuple. */
+/* The window analysis' part (window.c): the current use of the 4-tuple.
+ * A use starts mid-stream or with its handshake, never both: the
+ * mid-stream state's number and the SYNs' sequence numbers share their
+ * bytes, and SS_CONN_MIDSTREAM says which they hold. */
 typedef struct ss_conn_windows {
     uint32_t sides;             /* this use's sides: index + 1 */
-    uint32_t mid;               /* mid-stream state: index + 1, 0 when the first segment was a SYN or SYN/ACK */
-    uint32_t syn_isn[2];        /* handshake: each side's SYN's sequence number */
+    union {
+        uint32_t mid;           /* SS_CONN_MIDSTREAM: the mid-stream state, index + 1 */
+        uint32_t syn_isn[2];    /* otherwise: each side's SYN's sequence number */
+    };
     int8_t   syn_wscale[2];     /* handshake: each side's SYN's window-scale option, -1 none */
-    uint8_t  syn_seen;          /* bit (1 << side): that side's SYN was seen */
-    uint8_t  state;             /* SS_CONN_ONE_SIDED_MARKED, SS_CONN_DOUBTFUL */
+    uint8_t  syn_seen;          /* handshake: bit (1 << side): that side's SYN was seen */
+    uint8_t  state;             /* SS_CONN_ONE_SIDED_MARKED, SS_CONN_DOUBTFUL, SS_CONN_MIDSTREAM */
 } ss_conn_windows;
 
 #define SS_CONN_ONE_SIDED_MARKED 0x01   /* a one-sided window-scale offer was reported */
 #define SS_CONN_DOUBTFUL         0x02   /* mid-stream: the capture missed packets, bounds stop rising */
+#define SS_CONN_MIDSTREAM        0x04   /* the use started without its handshake: mid is set */
 
 /* Sides are indexed as ss_conn_key's direction. The key (ss_conn_key of
  * the segments' tuples) is kept packed after the parts: 12 bytes for IPv4
- * (a record of 48 bytes), the whole ss_tuple otherwise (72); read it with
+ * (a record of 44 bytes), the whole ss_tuple otherwise (72); read it with
  * ss_conn_tuple. */
 typedef struct ss_conn {
     ss_conn_attempts attempts;

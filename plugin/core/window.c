@@ -282,7 +282,8 @@ void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, int dir, const ss_segme
     ss_conn_windows *c = &conn->windows;
     bool syn_only = (seg->flags & SS_TCP_SYN) && !(seg->flags & SS_TCP_ACK);
     if (!c->sides ||
-        (syn_only && (c->mid || ((c->syn_seen & (1u << dir)) && c->syn_isn[dir] != seg->seq)))) {
+        (syn_only && ((c->state & SS_CONN_MIDSTREAM) ||
+                      ((c->syn_seen & (1u << dir)) && c->syn_isn[dir] != seg->seq)))) {
         /* a new connection, or a new one reusing the addresses and ports (a
          * mid-stream state left behind stays unused in its pool) */
         memset(c, 0, sizeof *c);
@@ -291,6 +292,7 @@ void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, int dir, const ss_segme
             uint32_t index;
             ss_pool_add(w->mids, &index);
             c->mid = index + 1;
+            c->state |= SS_CONN_MIDSTREAM;
         }
         uint32_t index;
         ss_conn_sides *sides = ss_pool_add(w->sides, &index);
@@ -307,7 +309,7 @@ void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, int dir, const ss_segme
         sides->beyond_syn |= (uint8_t)(1u << dir);
     w->one_way += (uint32_t)ss_conn_one_direction(sides) - (uint32_t)one_way;
     w->two_way += (uint32_t)ss_conn_both_directions(sides) - (uint32_t)two_way;
-    if (!c->mid) {
+    if (!(c->state & SS_CONN_MIDSTREAM)) {
         handshake_segment(c, dir, seg, note);
         return;
     }
