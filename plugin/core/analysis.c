@@ -124,7 +124,7 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
                 remember_replaced_syns(an, latest, latest_id);
             const ss_announcement *by = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
             if (by)
-                ss_attempt_set_announced(out->attempt.attempt, by);
+                ss_attempt_set_announced(an->attempts, out->attempt.attempt, by);
         }
         if (seg->announced_count)
             ss_announcements_add(an->announcements, seg);

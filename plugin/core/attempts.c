@@ -4,6 +4,7 @@
  */
 #include "attempts.h"
 
+#include "blocks.h"
 #include "pool.h"
 
 #include <glib.h>
@@ -27,7 +28,10 @@ struct ss_attempts {
     bool      owns_conns;
     ss_pool  *all;              /* every attempt (ss_attempt), numbered by id */
     ss_pool  *synacks;          /* synack_train[2] for each connection that sent a SYN/ACK */
+    ss_blocks *blocks;          /* the attempts' blocks (ss_attempt's more) */
 };
+
+static size_t block_bytes(const ss_attempt *a);
 
 static ss_attempts *tracker_new(ss_conns *conns, bool owns)
 {
@@ -36,6 +40,7 @@ static ss_attempts *tracker_new(ss_conns *conns, bool owns)
     t->owns_conns = owns;
     t->all = ss_pool_new(sizeof(ss_attempt));
     t->synacks = ss_pool_new(2 * sizeof(synack_train));
+    t->blocks = ss_blocks_new();
     return t;
 }
 
@@ -47,8 +52,11 @@ void ss_attempts_free(ss_attempts *t)
 {
     if (!t)
         return;
-    for (uint32_t i = 0; i < ss_pool_count(t->all); i++)
-        g_free(((ss_attempt *)ss_pool_at(t->all, i))->more);
+    for (uint32_t i = 0; i < ss_pool_count(t->all); i++) {
+        ss_attempt *a = ss_pool_at(t->all, i);
+        ss_blocks_release(t->blocks, a->more, block_bytes(a));
+    }
+    ss_blocks_free(t->blocks);
     ss_pool_free(t->all);
     ss_pool_free(t->synacks);
     if (t->owns_conns)
@@ -181,14 +189,20 @@ static size_t more_bytes(const ss_attempt *a, uint32_t later_room)
     return ss_attempt_parts_bytes(a) + later_room * syn_bytes(a->syn_form);
 }
 
+/* The block's size now. */
+static size_t block_bytes(const ss_attempt *a)
+{
+    return more_bytes(a, later_capacity(a->syn_count ? a->syn_count - 1 : 0));
+}
+
 static void *later_syns(ss_attempt *a) { return (unsigned char *)a->more + ss_attempt_parts_bytes(a); }
 
 /* Makes room for a part of size bytes at offset in the block, zeroed: what
  * follows moves up. */
-static void *insert_part(ss_attempt *a, size_t offset, size_t size)
+static void *insert_part(ss_attempts *t, ss_attempt *a, size_t offset, size_t size)
 {
-    size_t old = more_bytes(a, later_capacity(a->syn_count ? a->syn_count - 1 : 0));
-    a->more = g_realloc(a->more, old + size);
+    size_t old = block_bytes(a);
+    a->more = ss_blocks_resize(t->blocks, a->more, old, old + size);
     unsigned char *part = (unsigned char *)a->more + offset;
     memmove(part + size, part, old - offset);
     memset(part, 0, size);
@@ -196,26 +210,29 @@ static void *insert_part(ss_attempt *a, size_t offset, size_t size)
 }
 
 /* The attempt's rare part, made (zeroed) if it has none. */
-static ss_attempt_rare *rare_part(ss_attempt *a)
+static ss_attempt_rare *rare_part(ss_attempts *t, ss_attempt *a)
 {
     if (!a->has_rare) {
-        insert_part(a, 0, sizeof(ss_attempt_rare));
+        insert_part(t, a, 0, sizeof(ss_attempt_rare));
         a->has_rare = true;
     }
     return a->more;
 }
 
 /* The attempt's end, made (zeroed) if it has none. */
-static ss_attempt_end *end_part(ss_attempt *a)
+static ss_attempt_end *end_part(ss_attempts *t, ss_attempt *a)
 {
     if (!a->has_end) {
-        insert_part(a, a->has_rare ? sizeof(ss_attempt_rare) : 0, sizeof(ss_attempt_end));
+        insert_part(t, a, a->has_rare ? sizeof(ss_attempt_rare) : 0, sizeof(ss_attempt_end));
         a->has_end = true;
     }
     return (ss_attempt_end *)ss_attempt_end_part(a);
 }
 
-void ss_attempt_set_announced(ss_attempt *a, const ss_announcement *announced) { rare_part(a)->announced = announced; }
+void ss_attempt_set_announced(ss_attempts *t, ss_attempt *a, const ss_announcement *announced)
+{
+    rare_part(t, a)->announced = announced;
+}
 
 #define PACKED_AFTER_US_LIMIT (UINT32_C(1) << 28)
 #define PACKED_FRAMES_LIMIT   (UINT32_C(1) << 24)
@@ -259,9 +276,9 @@ static bool store_syn(const ss_attempt *a, ss_syn_form form, const ss_syn *s, vo
 
 /* The attempt's later SYNs turned into form (wider than theirs), in room
  * for later_room of them. */
-static void widen_later_syns(ss_attempt *a, ss_syn_form form, uint32_t later_room)
+static void widen_later_syns(ss_attempts *t, ss_attempt *a, ss_syn_form form, uint32_t later_room)
 {
-    unsigned char *more = g_malloc(ss_attempt_parts_bytes(a) + later_room * syn_bytes(form));
+    unsigned char *more = ss_blocks_alloc(t->blocks, ss_attempt_parts_bytes(a) + later_room * syn_bytes(form));
     if (a->more)                /* NULL: no parts and one SYN so far */
         memcpy(more, a->more, ss_attempt_parts_bytes(a));
     unsigned char *wide = more + ss_attempt_parts_bytes(a);
@@ -269,12 +286,12 @@ static void widen_later_syns(ss_attempt *a, ss_syn_form form, uint32_t later_roo
         ss_syn s = ss_attempt_syn(a, i);
         store_syn(a, form, &s, wide + (i - 1) * syn_bytes(form));  /* a wider form holds what a narrower did */
     }
-    g_free(a->more);
+    ss_blocks_release(t->blocks, a->more, block_bytes(a));
     a->more = more;
     a->syn_form = form;
 }
 
-static void append_syn(ss_attempt *a, const ss_segment *seg)
+static void append_syn(ss_attempts *t, ss_attempt *a, const ss_segment *seg)
 {
     ss_syn s;
     s.frame = seg->frame;
@@ -290,9 +307,10 @@ static void append_syn(ss_attempt *a, const ss_segment *seg)
         while (!store_syn(a, form, &s, &probe))
             form++;
         if (form != a->syn_form)
-            widen_later_syns(a, form, later_capacity(later));
+            widen_later_syns(t, a, form, later_capacity(later));
         else if (later_capacity(later) != later_capacity(later - 1))
-            a->more = g_realloc(a->more, more_bytes(a, later_capacity(later)));
+            a->more = ss_blocks_resize(t->blocks, a->more, more_bytes(a, later_capacity(later - 1)),
+                                       more_bytes(a, later_capacity(later)));
         memcpy((unsigned char *)later_syns(a) + (later - 1) * syn_bytes(form), &probe, syn_bytes(form));
     }
     a->syn_count++;
@@ -317,11 +335,11 @@ static ss_attempt *attempt_new(ss_attempts *t, ss_conn *c, int dir, const ss_seg
 
 static void set_outcome(ss_attempt *a, ss_outcome outcome) { a->outcome = outcome; }
 
-static void end_attempt(ss_attempt *a, ss_outcome outcome, const ss_segment *seg, uint32_t answered_syn,
+static void end_attempt(ss_attempts *t, ss_attempt *a, ss_outcome outcome, const ss_segment *seg, uint32_t answered_syn,
                         ss_attempt_note *note)
 {
     set_outcome(a, outcome);
-    ss_attempt_end *end = end_part(a);
+    ss_attempt_end *end = end_part(t, a);
     end->frame = seg->frame;
     end->time_ns = seg->time_ns;
     note->role = SS_ROLE_OUTCOME;
@@ -356,12 +374,12 @@ static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, 
     } else {
         if (a && a->outcome == SS_OUTCOME_OPEN) {
             set_outcome(a, SS_OUTCOME_SUPERSEDED);
-            rare_part(a)->superseded_by = seg->frame;
+            rare_part(t, a)->superseded_by = seg->frame;
             note->supersedes = a;
         }
         a = attempt_new(t, c, dir, seg);
     }
-    append_syn(a, seg);
+    append_syn(t, a, seg);
     note->role = SS_ROLE_SYN;
     note->attempt = a;
     note->syn_index = a->syn_count - 1;
@@ -371,9 +389,9 @@ static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, 
         note->crosses = latest_syn(other);
         /* each SYN crosses the other: either may be answered through it */
         if (!ss_attempt_crossed_by(a))
-            rare_part(a)->crossed_by = note->crosses;
+            rare_part(t, a)->crossed_by = note->crosses;
         if (!ss_attempt_crossed_by(other))
-            rare_part(other)->crossed_by = seg->frame;
+            rare_part(t, other)->crossed_by = seg->frame;
     }
 }
 
@@ -397,7 +415,7 @@ static void add_synack(ss_attempts *t, ss_conn *c, int dir, const ss_segment *se
 
     ss_attempt *a = ss_attempts_latest(t, c, !dir);
     if (a && seg->ack == a->isn + 1 && attempt_can_end(a)) {
-        end_attempt(a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
+        end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
         a->evidence = SS_EVIDENCE_SYNACK;
     }
 }
@@ -422,7 +440,7 @@ static bool add_evidence(ss_attempts *t, const ss_conn *c, int dir, const ss_seg
     }
     if (!a)
         return false;
-    end_attempt(a, SS_OUTCOME_ANSWERED, seg, latest_syn(a), note);
+    end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, latest_syn(a), note);
     a->evidence = evidence;
     return true;
 }
@@ -432,7 +450,7 @@ static void add_rst(ss_attempts *t, const ss_conn *c, int dir, const ss_segment 
     ss_attempt *a = ss_attempts_latest(t, c, !dir);
     /* Only an RST that acknowledges the SYN refuses it (RFC 9293 §3.10.7.3). */
     if (a && (seg->flags & SS_TCP_ACK) && seg->ack == a->isn + 1 && attempt_can_end(a))
-        end_attempt(a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
+        end_attempt(t, a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
 }
 
 void ss_attempts_add_tcp_in(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
@@ -473,7 +491,7 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
         return SS_ICMP_OTHER_ISN;
     if (!attempt_can_end(a))
         return SS_ICMP_TOO_LATE;
-    end_attempt(a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
+    end_attempt(t, a, SS_OUTCOME_REFUSED_ICMP, seg, latest_syn(a), note);
     return SS_ICMP_ENDS_ATTEMPT;
 }
 

@@ -220,8 +220,10 @@ static inline ss_syn ss_attempt_syn(const ss_attempt *a, uint32_t i)
     }
 }
 
+typedef struct ss_attempts ss_attempts;
+
 /* Records the message that announced the server's endpoint (not NULL). */
-void ss_attempt_set_announced(ss_attempt *a, const ss_announcement *announced);
+void ss_attempt_set_announced(ss_attempts *tracker, ss_attempt *a, const ss_announcement *announced);
 
 /* The attempt's addresses and ports, client -> server. */
 ss_tuple ss_attempt_tuple(const ss_attempt *a);
@@ -247,8 +249,6 @@ typedef struct ss_attempt_note {
 /* Whether a note carries anything (a role, a SYN/ACK retry, a crossing
  * SYN). A first SYN counts: whether it is shown is decided later. */
 bool ss_attempt_note_present(const ss_attempt_note *n);
-
-typedef struct ss_attempts ss_attempts;
 
 /* A note that is only a role in one attempt (a SYN and its index, or the
  * outcome and the SYN it answers; no crossing SYN, no superseded attempt,

@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "blocks.h"
 #include "conns.h"
 
 #include "check.h"
@@ -87,9 +88,60 @@ static void test_registry(void)
     ss_conns_free(c);
 }
 
+/* Blocks keep their bytes through a resize; a block's size is rounded to
+ * 8 bytes, not to malloc's 16 plus a header; a page whose blocks are all
+ * given back is freed, so the sizes a burst of attempts grew out of keep
+ * nothing; large blocks come from malloc. */
+static void test_blocks(void)
+{
+    ss_blocks *b = ss_blocks_new();
+    enum { N = 20000 };
+    static uint64_t *blocks[N];
+    for (uint32_t i = 0; i < N; i++) {
+        blocks[i] = ss_blocks_alloc(b, 8);
+        CHECK(((uintptr_t)blocks[i] & 7) == 0);
+        blocks[i][0] = i;
+    }
+    size_t eight = ss_blocks_bytes(b);
+    CHECK(eight >= N * 8 && eight < N * 8 + 2 * 65536);
+    /* all of them grow, one word at a time, as a burst of SYN retries does */
+    for (size_t words = 2; words <= 6; words++)
+        for (uint32_t i = 0; i < N; i++) {
+            blocks[i] = ss_blocks_resize(b, blocks[i], (words - 1) * 8, words * 8);
+            blocks[i][words - 1] = i * 10 + words;
+        }
+    size_t held = ss_blocks_bytes(b);
+    CHECK(held >= N * 48 && held < N * 48 + 3 * 65536);              /* the smaller sizes' pages are gone */
+    for (uint32_t i = 0; i < N; i++) {
+        CHECK_EQ_INT(blocks[i][0], i);
+        for (size_t w = 1; w < 6; w++)
+            CHECK_EQ_INT(blocks[i][w], i * 10 + w + 1);
+    }
+    /* a size within the same 8 bytes stays put; a large block moves to malloc and back */
+    CHECK(ss_blocks_resize(b, blocks[0], 48, 44) == blocks[0]);
+    blocks[1] = ss_blocks_resize(b, blocks[1], 48, 1000);
+    CHECK_EQ_INT(blocks[1][0], 1);
+    CHECK_EQ_INT(blocks[1][5], 16);
+    CHECK_EQ_INT(ss_blocks_bytes(b), held + 1000);
+    blocks[1] = ss_blocks_resize(b, blocks[1], 1000, 2000);
+    CHECK_EQ_INT(blocks[1][5], 16);
+    blocks[1] = ss_blocks_resize(b, blocks[1], 2000, 16);
+    CHECK_EQ_INT(blocks[1][1], 12);
+    ss_blocks_release(b, blocks[1], 16);
+    /* released blocks are used again before a page is cut further */
+    ss_blocks_release(b, blocks[2], 48);
+    CHECK(ss_blocks_alloc(b, 41) == (void *)blocks[2]);
+    for (uint32_t i = 0; i < N; i++)
+        if (i != 1)
+            ss_blocks_release(b, blocks[i], 48);
+    CHECK_EQ_INT(ss_blocks_bytes(b), 0);
+    ss_blocks_free(b);
+}
+
 int main(void)
 {
     RUN(test_pool);
+    RUN(test_blocks);
     RUN(test_registry);
     return check_report();
 }
