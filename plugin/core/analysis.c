@@ -114,7 +114,8 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_TCP: {
         /* one look-up for both analyses */
         int dir;
-        ss_conn *conn = ss_conns_get(an->conns, &seg->tuple, &dir);
+        uint32_t conn_ref;
+        ss_conn *conn = ss_conns_get_ref(an->conns, &seg->tuple, &dir, &conn_ref);
         /* only a SYN opens an attempt, replacing this side's latest */
         const ss_attempt *latest = (seg->flags & SS_TCP_SYN) ? ss_attempts_latest(an->attempts, conn, dir) : NULL;
         uint32_t latest_id = conn->attempts.attempt[dir] - 1;   /* read while it is the latest */
@@ -129,7 +130,7 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         if (seg->announced_count)
             ss_announcements_add(an->announcements, seg);
         ss_refusal_from_rst(seg, &out->attempt, &out->refusal);
-        ss_windows_add_tcp_in(an->windows, conn, dir, seg, &out->window);
+        ss_windows_add_tcp_in(an->windows, conn, conn_ref, dir, seg, &out->window);
         break;
     }
     case SS_SEG_ICMP_ERROR:
@@ -276,6 +277,7 @@ bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_no
     bool starts_conn;
     if (ss_window_marks_get(an->window_marks, frame, note, &starts_conn)) {
         note->sides = starts_conn ? sides_starting_at(an, frame) : NULL;
+        note->conn = note->sides ? ss_conns_at(an->conns, note->sides->conn) : NULL;
         return true;
     }
     const ss_conn_sides *sides = sides_starting_at(an, frame);
@@ -284,6 +286,7 @@ bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_no
     memset(note, 0, sizeof *note);
     note->min_shift = -1;
     note->sides = sides;
+    note->conn = ss_conns_at(an->conns, sides->conn);
     return true;
 }
 

@@ -164,14 +164,25 @@ static void grow(ss_conns *c)
     g_free(old);
 }
 
+const ss_conn *ss_conns_at(const ss_conns *c, uint32_t ref) { return record_of(c, ref); }
+
 ss_conn *ss_conns_get(ss_conns *c, const ss_tuple *tuple, int *dir)
+{
+    uint32_t ref;
+    return ss_conns_get_ref(c, tuple, dir, &ref);
+}
+
+/* A record's number is its slot's content: index + 1, SLOT_WIDE for the pool of full keys. */
+ss_conn *ss_conns_get_ref(ss_conns *c, const ss_tuple *tuple, int *dir, uint32_t *ref)
 {
     packed_key k;
     make_key(tuple, &k, dir);
     uint32_t hash = key_hash(k.bytes, k.len);
     uint32_t *s = slot_of(c, k.bytes, k.len, hash);
-    if (*s)
+    if (*s) {
+        *ref = *s;
         return record_of(c, *s);
+    }
     if ((uint64_t)(ss_conns_count(c) + 1) * 10 > (uint64_t)(c->mask + 1) * 7) {
         grow(c);
         s = slot_of(c, k.bytes, k.len, hash);
@@ -181,5 +192,6 @@ ss_conn *ss_conns_get(ss_conns *c, const ss_tuple *tuple, int *dir)
     r->ipv4 = k.ipv4;
     memcpy(r->key, k.bytes, k.len);
     *s = (index + 1) | (k.ipv4 ? 0 : SLOT_WIDE);
+    *ref = *s;
     return r;
 }

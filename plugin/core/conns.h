@@ -65,6 +65,13 @@ ss_conn *ss_conns_find(const ss_conns *conns, const ss_tuple *tuple, int *dir);
 /* The same, made (zeroed but for its key) when absent. */
 ss_conn *ss_conns_get(ss_conns *conns, const ss_tuple *tuple, int *dir);
 
+/* The same, and *ref: the record's number, 4 bytes where a pointer takes
+ * 8, for records that name a connection (ss_conns_at). */
+ss_conn *ss_conns_get_ref(ss_conns *conns, const ss_tuple *tuple, int *dir, uint32_t *ref);
+
+/* The record ref (from ss_conns_get_ref) names. */
+const ss_conn *ss_conns_at(const ss_conns *conns, uint32_t ref);
+
 uint32_t ss_conns_count(const ss_conns *conns);
 
 /* Bytes held: records and table (the unit tests check it). */

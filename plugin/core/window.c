@@ -121,9 +121,9 @@ const ss_conn_sides *ss_windows_sides_starting_at(const ss_windows *w, uint32_t 
 
 bool ss_windows_one_direction_only(const ss_windows *w) { return w->one_way > 0 && w->two_way == 0; }
 
-ss_tuple ss_conn_sides_tuple(const ss_conn_sides *s)
+ss_tuple ss_conn_sides_tuple(const ss_conn *conn, const ss_conn_sides *s)
 {
-    ss_tuple key = ss_conn_tuple(s->conn);
+    ss_tuple key = ss_conn_tuple(conn);
     return s->first_dir ? ss_tuple_reverse(&key) : key;
 }
 
@@ -271,11 +271,13 @@ static void take_ack(ss_windows *w, ss_conn_windows *c, side *s, const side *pee
 void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *note)
 {
     int dir;
-    ss_conn *c = ss_conns_get(w->conns, &seg->tuple, &dir);
-    ss_windows_add_tcp_in(w, c, dir, seg, note);
+    uint32_t ref;
+    ss_conn *c = ss_conns_get_ref(w->conns, &seg->tuple, &dir, &ref);
+    ss_windows_add_tcp_in(w, c, ref, dir, seg, note);
 }
 
-void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, int dir, const ss_segment *seg, ss_window_note *note)
+void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, uint32_t conn_ref, int dir, const ss_segment *seg,
+                           ss_window_note *note)
 {
     memset(note, 0, sizeof *note);
     note->min_shift = -1;
@@ -296,11 +298,12 @@ void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, int dir, const ss_segme
         }
         uint32_t index;
         ss_conn_sides *sides = ss_pool_add(w->sides, &index);
-        sides->conn = conn;
+        sides->conn = conn_ref;
         sides->first_frame = seg->frame;
         sides->first_dir = (uint8_t)dir;
         c->sides = index + 1;
         note->sides = sides;
+        note->conn = conn;
     }
     ss_conn_sides *sides = ss_pool_at(w->sides, c->sides - 1);
     bool one_way = ss_conn_one_direction(sides), two_way = ss_conn_both_directions(sides);

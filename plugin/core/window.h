@@ -16,17 +16,17 @@
 #define SS_MAX_WSCALE 14        /* RFC 7323 §2.3 */
 
 /* Which sides of one connection (one use of a 4-tuple) the capture holds:
- * sides are indexed as ss_conn_key's direction. 16 bytes. */
+ * sides are indexed as ss_conn_key's direction. 12 bytes. */
 typedef struct ss_conn_sides {
-    const ss_conn *conn;        /* the connection record */
+    uint32_t conn;              /* the connection record (ss_conns_at) */
     uint32_t first_frame;
     uint8_t  first_dir;         /* the first frame's direction */
     uint8_t  seen;              /* bit (1 << side): a segment from that side */
     uint8_t  beyond_syn;        /* bit (1 << side): a segment from that side that is not a bare SYN */
 } ss_conn_sides;
 
-/* The first frame's sender -> receiver. */
-ss_tuple ss_conn_sides_tuple(const ss_conn_sides *sides);
+/* The first frame's sender -> receiver, conn being the sides' record. */
+ss_tuple ss_conn_sides_tuple(const ss_conn *conn, const ss_conn_sides *sides);
 
 /* A segment from each side. */
 bool ss_conn_both_directions(const ss_conn_sides *sides);
@@ -49,6 +49,7 @@ typedef struct ss_window_note {
     int8_t   peer_min_shift;    /* overrun: the peer's bound after this segment */
     bool     one_sided;         /* a SYN/ACK completing a handshake where only one side offered scaling */
     const ss_conn_sides *sides; /* the connection's first frame: its sides (final once the capture ended) */
+    const ss_conn *conn;        /* with sides: their connection record */
 } ss_window_note;
 
 /* Whether a note carries anything: a segment of a connection without
@@ -74,9 +75,11 @@ void ss_windows_free(ss_windows *w);
  * peer's ACKs when the capture holds one direction: no overrun and no bound
  * without them. */
 void ss_windows_add_tcp(ss_windows *w, const ss_segment *seg, ss_window_note *note);
-/* The same, with the segment's connection record already found (conn, and
- * the segment's direction dir, from the analysis' conns). */
-void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, int dir, const ss_segment *seg, ss_window_note *note);
+/* The same, with the segment's connection record already found (conn, its
+ * number conn_ref and the segment's direction dir, from the analysis'
+ * conns: ss_conns_get_ref). */
+void ss_windows_add_tcp_in(ss_windows *w, ss_conn *conn, uint32_t conn_ref, int dir, const ss_segment *seg,
+                           ss_window_note *note);
 
 /* Every connection seen so far that went beyond SYNs was seen one direction
  * only, and none in both: the capture as a whole holds one direction. */

@@ -738,7 +738,7 @@ static bool one_direction_shows(const ss_window_note *w, bool final)
 static void render_one_direction(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_window_note *w)
 {
     char from[80], to[80];
-    ss_tuple tuple = ss_conn_sides_tuple(w->sides);
+    ss_tuple tuple = ss_conn_sides_tuple(w->conn, w->sides);
     ss_format_endpoint(&tuple.src, tuple.sport, from, sizeof from);
     ss_format_endpoint(&tuple.dst, tuple.dport, to, sizeof to);
     proto_item *it = add_presence(tree, hf_one_direction, tvb);

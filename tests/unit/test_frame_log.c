@@ -184,6 +184,8 @@ static void test_out_of_order_feeding(void)
     CHECK(!ss_analysis_kept_attempt(an, 5, NULL, &got));
     ss_window_note w;
     CHECK(ss_analysis_kept_window(an, 4, &w) && w.sides && w.sides->first_frame == 4);
+    ss_tuple first = ss_conn_sides_tuple(w.conn, w.sides);
+    CHECK(ss_tuple_equal(&first, &early.tuple));
     CHECK(!ss_analysis_kept_window(an, 5, &w));
     ss_analysis_free(an);
 }

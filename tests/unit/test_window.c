@@ -182,6 +182,8 @@ static void test_one_direction(void)
     const ss_conn_sides *sides = n.sides;
     CHECK(sides != NULL);
     CHECK_EQ_INT(sides->first_frame, 1);
+    ss_tuple client = c2s_tuple(), first = ss_conn_sides_tuple(n.conn, sides);
+    CHECK(ss_tuple_equal(&first, &client));         /* the first frame's sender -> receiver */
     CHECK(!ss_conn_one_direction(sides));           /* a SYN alone: an attempt, not a capture artefact */
     frame_no = 1;
     n = seg(w, CLIENT, ACK, 1001, 9001, 502, 0);
@@ -204,6 +206,9 @@ static void test_one_direction(void)
     d.window = 3;
     ss_windows_add_tcp(w, &d, &n);
     sides = n.sides;
+    first = ss_conn_sides_tuple(n.conn, sides);
+    ss_tuple server = ss_tuple_reverse(&mid);
+    CHECK(ss_tuple_equal(&first, &server));         /* its key runs the other way */
     CHECK(n.scale_unknown);
     d.frame = 201;
     d.seq += 60000;
