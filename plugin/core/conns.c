@@ -1,8 +1,11 @@
 /* conns.c - one record per 4-tuple, shared by the analyses
  *
  * An open-addressing table of record numbers + 1 (0: empty; the top bit
- * says which pool), probed linearly and kept at most 70 % full. Nothing is
- * ever removed, so no slot needs a tombstone.
+ * says which pool), probed linearly and kept at most 70 % full. It grows by
+ * half, not double, so it is 47 to 70 % full once it has grown, 5.7 to 8.5
+ * bytes a record (doubling: 5.7 to 11.4); its size is no power of two, so
+ * a hash picks its first slot by multiplication. Nothing is ever removed,
+ * so no slot needs a tombstone.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -26,7 +29,7 @@ struct ss_conns {
     ss_pool  *v4;               /* ss_conn with a 12-byte key */
     ss_pool  *wide;             /* ss_conn with an ss_tuple key */
     uint32_t *slots;
-    uint32_t  mask;             /* slots - 1; a power of two less one */
+    uint32_t  size;             /* slots */
 };
 
 /* A key packed as the record holds it. */
@@ -101,7 +104,7 @@ ss_conns *ss_conns_new(void)
     c->v4 = ss_pool_new(RECORD_SIZE(V4_KEY_BYTES));
     c->wide = ss_pool_new(RECORD_SIZE(WIDE_KEY_BYTES));
     c->slots = g_new0(uint32_t, MIN_SLOTS);
-    c->mask = MIN_SLOTS - 1;
+    c->size = MIN_SLOTS;
     return c;
 }
 
@@ -119,7 +122,7 @@ uint32_t ss_conns_count(const ss_conns *c) { return ss_pool_count(c->v4) + ss_po
 
 size_t ss_conns_bytes(const ss_conns *c)
 {
-    return sizeof *c + ss_pool_bytes(c->v4) + ss_pool_bytes(c->wide) + (c->mask + 1) * sizeof *c->slots;
+    return sizeof *c + ss_pool_bytes(c->v4) + ss_pool_bytes(c->wide) + (size_t)c->size * sizeof *c->slots;
 }
 
 static inline ss_conn *record_of(const ss_conns *c, uint32_t slot)
@@ -130,7 +133,8 @@ static inline ss_conn *record_of(const ss_conns *c, uint32_t slot)
 /* The slot that holds key, or the empty slot where it belongs. */
 static uint32_t *slot_of(const ss_conns *c, const unsigned char *key, size_t len, uint32_t hash)
 {
-    for (uint32_t i = hash & c->mask;; i = (i + 1) & c->mask) {
+    /* the hash's high bits pick the slot: hash * size / 2^32 */
+    for (uint32_t i = (uint32_t)(((uint64_t)hash * c->size) >> 32);; i = i + 1 == c->size ? 0 : i + 1) {
         uint32_t *s = &c->slots[i];
         if (!*s)
             return s;
@@ -150,10 +154,10 @@ ss_conn *ss_conns_find(const ss_conns *c, const ss_tuple *tuple, int *dir)
 
 static void grow(ss_conns *c)
 {
-    uint32_t old_size = c->mask + 1;
+    uint32_t old_size = c->size;
     uint32_t *old = c->slots;
-    c->slots = g_new0(uint32_t, (size_t)old_size * 2);
-    c->mask = old_size * 2 - 1;
+    c->size = old_size + old_size / 2;
+    c->slots = g_new0(uint32_t, c->size);
     for (uint32_t i = 0; i < old_size; i++) {
         if (!old[i])
             continue;
@@ -183,7 +187,7 @@ ss_conn *ss_conns_get_ref(ss_conns *c, const ss_tuple *tuple, int *dir, uint32_t
         *ref = *s;
         return record_of(c, *s);
     }
-    if ((uint64_t)(ss_conns_count(c) + 1) * 10 > (uint64_t)(c->mask + 1) * 7) {
+    if ((uint64_t)(ss_conns_count(c) + 1) * 10 > (uint64_t)c->size * 7) {
         grow(c);
         s = slot_of(c, k.bytes, k.len, hash);
     }
