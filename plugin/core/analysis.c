@@ -194,6 +194,8 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
     return f;
 }
 
+size_t ss_analysis_mapped_bytes(const ss_analysis *an) { return ss_attempts_mapped_bytes(an->attempts); }
+
 bool ss_analysis_keep_attempt(ss_analysis *an, uint32_t frame, const ss_attempt_note *note, const ss_tuple *seen)
 {
     ss_attempt_mark mark;

@@ -42,6 +42,10 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an);
 
+/* Bytes the analyses hold outside malloc (pages mapped from the system):
+ * what a heap figure leaves out. */
+size_t ss_analysis_mapped_bytes(const ss_analysis *an);
+
 /* Whether ss_analysis_feed found anything in frame: the frames without
  * (nearly all) are told apart from the others with one bit each. (Frames
  * fed out of order make every frame "maybe": look it up.) */

@@ -66,6 +66,8 @@ void ss_attempts_free(ss_attempts *t)
 
 uint32_t ss_attempts_count(const ss_attempts *t) { return ss_pool_count(t->all); }
 
+size_t ss_attempts_mapped_bytes(const ss_attempts *t) { return ss_blocks_mapped_bytes(t->blocks); }
+
 ss_attempt *ss_attempts_get(const ss_attempts *t, uint32_t id) { return ss_pool_at(t->all, id); }
 
 ss_attempt *ss_attempts_first_syn_at(const ss_attempts *t, uint32_t frame)

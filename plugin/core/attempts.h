@@ -297,6 +297,10 @@ ss_attempt *ss_attempts_latest(const ss_attempts *tracker, const ss_conn *conn, 
  * side of the connection opened; false once another has replaced it. */
 bool ss_attempts_latest_id(const ss_attempts *tracker, const ss_attempt *a, uint32_t *id);
 
+/* Bytes of the attempts' blocks mapped from the system, outside malloc's
+ * figures (memory reports). */
+size_t ss_attempts_mapped_bytes(const ss_attempts *tracker);
+
 /* Number of attempts tracked (for statistics and memory reports). */
 uint32_t ss_attempts_count(const ss_attempts *tracker);
 

@@ -2,11 +2,13 @@
  *
  * A slab allocator: 64-KiB pages aligned to their size, each holding blocks
  * of one size, with its header (the page's free blocks, how many are in
- * use) at its start, so a block's page is its address rounded down. A page
- * whose blocks are all released is freed at once: when a whole capture's
- * attempts grow by one SYN together (one burst of SYNs, then the retries
- * of all of them), the pages of the size they leave empty and go back to
- * malloc, and no size keeps the space of another.
+ * use) at its start, so a block's page is its address rounded down. Pages
+ * are mapped from the system and unmapped as soon as their blocks are all
+ * released: when a whole capture's attempts grow by one SYN together (one
+ * burst of SYNs, then the retries of all of them), the pages of the size
+ * they leave go back at once, and no size keeps the space of another.
+ * (Aligned pages from malloc do not do that: a freed one is too small for
+ * the next aligned request, so the heap grows instead.)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,8 +17,8 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Under AddressSanitizer a block is addressable only while it is in use,
  * as a malloc'd one would be. */
@@ -74,6 +76,28 @@ static void push_page(ss_blocks *b, page *p)
     b->partial[p->class_index] = p;
 }
 
+/* A page aligned to its size: twice as much mapped, the rest unmapped. */
+static page *page_map(void)
+{
+    size_t span = 2 * PAGE_BYTES;
+    unsigned char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        g_error("synsight: out of memory for a %zu-byte page", PAGE_BYTES);
+    uintptr_t start = ((uintptr_t)m + PAGE_BYTES - 1) & ~(uintptr_t)(PAGE_BYTES - 1);
+    size_t head = start - (uintptr_t)m, tail = span - head - PAGE_BYTES;
+    if (head)
+        munmap(m, head);
+    if (tail)
+        munmap((unsigned char *)start + PAGE_BYTES, tail);
+    return (page *)start;
+}
+
+static void page_unmap(page *p)
+{
+    UNPOISON((unsigned char *)p + HEADER_BYTES, PAGE_BYTES - HEADER_BYTES);
+    munmap(p, PAGE_BYTES);
+}
+
 void ss_blocks_free(ss_blocks *b)
 {
     if (!b)
@@ -83,8 +107,7 @@ void ss_blocks_free(ss_blocks *b)
         while (b->partial[c]) {
             page *p = b->partial[c];
             unlink_page(b, p);
-            UNPOISON((unsigned char *)p + HEADER_BYTES, PAGE_BYTES - HEADER_BYTES);
-            free(p);
+            page_unmap(p);
         }
     g_free(b);
 }
@@ -100,11 +123,7 @@ void *ss_blocks_alloc(ss_blocks *b, size_t size)
     size_t c = class_of(size);
     page *p = b->partial[c];
     if (!p) {
-        void *mem = NULL;
-        if (posix_memalign(&mem, PAGE_BYTES, PAGE_BYTES) != 0)
-            g_error("synsight: out of memory for a %zu-byte page", PAGE_BYTES);
-        p = mem;
-        memset(p, 0, sizeof *p);
+        p = page_map();         /* zeroed */
         p->cut = HEADER_BYTES;
         p->block_bytes = (uint32_t)((c + 1) * GRAIN);
         p->class_index = (uint32_t)c;
@@ -145,8 +164,7 @@ void ss_blocks_release(ss_blocks *b, void *block, size_t size)
         if (!was_full)
             unlink_page(b, p);
         b->pages--;
-        UNPOISON((unsigned char *)p + HEADER_BYTES, PAGE_BYTES - HEADER_BYTES);
-        free(p);
+        page_unmap(p);
     } else if (was_full) {
         push_page(b, p);
     }
@@ -168,3 +186,5 @@ void *ss_blocks_resize(ss_blocks *b, void *block, size_t size, size_t new_size)
 }
 
 size_t ss_blocks_bytes(const ss_blocks *b) { return b->pages * PAGE_BYTES + b->large_bytes; }
+
+size_t ss_blocks_mapped_bytes(const ss_blocks *b) { return b->pages * PAGE_BYTES; }

@@ -3,8 +3,8 @@
  *
  * An attempt's later SYNs grow by 8 bytes a SYN. malloc gives a 48-byte
  * block 64 bytes (its 8-byte header, rounded to 16); here a block takes
- * its size rounded up to 8, cut from 64-KiB pages, one list of free blocks
- * per size. Blocks above SS_BLOCKS_LARGEST come from malloc. Every block
+ * its size rounded up to 8, cut from 64-KiB pages mapped from the system
+ * (so not in malloc's figures: ss_blocks_bytes), one size a page. Blocks above SS_BLOCKS_LARGEST come from malloc. Every block
  * is freed with the allocator: the caller gives a block's size back when
  * it resizes or releases it, so none is stored.
  *
@@ -35,5 +35,8 @@ void ss_blocks_release(ss_blocks *blocks, void *block, size_t size);
 
 /* Bytes held: pages and large blocks (the unit tests check it). */
 size_t ss_blocks_bytes(const ss_blocks *blocks);
+
+/* Bytes of the pages alone: mapped from the system, not from malloc. */
+size_t ss_blocks_mapped_bytes(const ss_blocks *blocks);
 
 #endif

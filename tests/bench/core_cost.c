@@ -51,12 +51,13 @@ static void feed(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uin
         extra_notes++;
 }
 
-/* Heap bytes in use (glibc 2.33 and later; before, the process's resident size). */
+/* Heap bytes in use (glibc 2.33 and later), to which the analyses' mapped
+ * pages are added; before, the process's resident size, which holds them. */
 static double heap_bytes(void)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     struct mallinfo2 m = mallinfo2();
-    return (double)m.uordblks + (double)m.hblkhd;
+    return (double)m.uordblks + (double)m.hblkhd + (an ? (double)ss_analysis_mapped_bytes(an) : 0);
 #else
     long pages = 0, resident = 0;
     FILE *f = fopen("/proc/self/statm", "r");
