@@ -2,7 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stddef.h>
+
 #include "attempts.h"
+#include "window.h"
 
 #include "check.h"
 #include "fixtures.h"
@@ -107,6 +110,18 @@ static void test_long_train_is_one_attempt(void)
     CHECK(ss_outcome_name(a->outcome) == NULL);
     CHECK_EQ_STR(ss_outcome_name(ss_attempt_final_outcome(a, 200000 * MS)), "unanswered");
     CHECK(ss_attempt_is_notable(a));
+}
+
+/* The sizes docs/performance.md accounts for (x86-64). */
+static void test_record_sizes(void)
+{
+    CHECK_EQ_INT(sizeof(ss_syn_packed), 8);
+    CHECK_EQ_INT(sizeof(ss_syn_us), 12);
+    CHECK_EQ_INT(sizeof(ss_syn), 16);
+    if (sizeof(void *) == 8)
+        CHECK_EQ_INT(sizeof(ss_attempt), 40);
+    CHECK_EQ_INT(sizeof(ss_conn_sides), 12);
+    CHECK_EQ_INT(offsetof(ss_conn, key) + 12, 41);      /* IPv4 key: a record of 44 bytes */
 }
 
 /* One SYN of a train fed to check_syns. */
@@ -736,6 +751,7 @@ int main(void)
     RUN(test_schedule_jitter_cases);
     RUN(test_schedule_edge_cases);
     RUN_WITH_TRACKER(test_long_train_is_one_attempt);
+    RUN(test_record_sizes);
     RUN(test_later_syn_times_exact);
     RUN(test_later_syn_packed_limits);
     RUN_WITH_TRACKER(test_rare_part_after_later_syns);
