@@ -116,9 +116,12 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         int dir;
         uint32_t conn_ref;
         ss_conn *conn = ss_conns_get_ref(an->conns, &seg->tuple, &dir, &conn_ref);
-        /* only a SYN opens an attempt, replacing this side's latest */
+        /* only a SYN opens an attempt, replacing this side's latest: its
+         * number is read while it is the latest */
         const ss_attempt *latest = (seg->flags & SS_TCP_SYN) ? ss_attempts_latest(an->attempts, conn, dir) : NULL;
-        uint32_t latest_id = conn->attempts.attempt[dir] - 1;   /* read while it is the latest */
+        uint32_t latest_id = 0;
+        if (latest)
+            ss_attempts_latest_id(an->attempts, latest, &latest_id);
         ss_attempts_add_tcp_in(an->attempts, conn, dir, seg, &out->attempt);
         if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
             if (latest)
@@ -251,10 +254,7 @@ bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, const ss_tu
     uint32_t syn_index = ss_attempt_syn_index(a, frame);
     if (syn_index == UINT32_MAX)
         return false;           /* not given the tuple it was kept with */
-    memset(note, 0, sizeof *note);
-    note->role = SS_ROLE_SYN;
-    note->attempt = (ss_attempt *)a;
-    note->syn_index = syn_index;
+    ss_attempt_note_of_syn((ss_attempt *)a, syn_index, note);
     return true;
 }
 
@@ -279,16 +279,15 @@ bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_no
     bool starts_conn;
     if (ss_window_marks_get(an->window_marks, frame, note, &starts_conn)) {
         note->sides = starts_conn ? sides_starting_at(an, frame) : NULL;
-        note->conn = note->sides ? ss_conns_at(an->conns, note->sides->conn) : NULL;
-        return true;
+    } else {
+        const ss_conn_sides *sides = sides_starting_at(an, frame);
+        if (!sides)
+            return false;
+        memset(note, 0, sizeof *note);
+        note->min_shift = -1;
+        note->sides = sides;
     }
-    const ss_conn_sides *sides = sides_starting_at(an, frame);
-    if (!sides)
-        return false;
-    memset(note, 0, sizeof *note);
-    note->min_shift = -1;
-    note->sides = sides;
-    note->conn = ss_conns_at(an->conns, sides->conn);
+    note->conn = note->sides ? ss_conns_at(an->conns, note->sides->conn) : NULL;
     return true;
 }
 

@@ -54,7 +54,8 @@ void ss_attempts_free(ss_attempts *t)
         return;
     for (uint32_t i = 0; i < ss_pool_count(t->all); i++) {
         ss_attempt *a = ss_pool_at(t->all, i);
-        ss_blocks_release(t->blocks, a->more, block_bytes(a));
+        if (a->more)            /* a flood's attempts have none */
+            ss_blocks_release(t->blocks, a->more, block_bytes(a));
     }
     ss_blocks_free(t->blocks);
     ss_pool_free(t->all);
@@ -138,18 +139,26 @@ bool ss_attempt_note_to_mark(const ss_attempts *t, const ss_attempt_note *n, ss_
     return true;
 }
 
-void ss_attempts_note_from_mark(const ss_attempts *t, ss_attempt_mark mark, ss_attempt_note *n)
+void ss_attempt_note_of_syn(ss_attempt *a, uint32_t syn_index, ss_attempt_note *n)
 {
     memset(n, 0, sizeof *n);
-    n->attempt = ss_attempts_get(t, mark.attempt_id);
+    n->role = SS_ROLE_SYN;
+    n->attempt = a;
+    n->syn_index = syn_index;
+}
+
+void ss_attempts_note_from_mark(const ss_attempts *t, ss_attempt_mark mark, ss_attempt_note *n)
+{
+    ss_attempt *a = ss_attempts_get(t, mark.attempt_id);
     uint32_t index = mark.role_and_index & ~MARK_OUTCOME;
-    if (mark.role_and_index & MARK_OUTCOME) {
-        n->role = SS_ROLE_OUTCOME;
-        n->answers = index;
-    } else {
-        n->role = SS_ROLE_SYN;
-        n->syn_index = index;
+    if (!(mark.role_and_index & MARK_OUTCOME)) {
+        ss_attempt_note_of_syn(a, index, n);
+        return;
     }
+    memset(n, 0, sizeof *n);
+    n->role = SS_ROLE_OUTCOME;
+    n->attempt = a;
+    n->answers = index;
 }
 
 ss_attempt *ss_attempts_latest(const ss_attempts *t, const ss_conn *c, int side)

@@ -263,6 +263,8 @@ typedef struct ss_attempt_mark {
 bool ss_attempt_note_to_mark(const ss_attempts *tracker, const ss_attempt_note *note, ss_attempt_mark *mark);
 /* The note a mark stands for. */
 void ss_attempts_note_from_mark(const ss_attempts *tracker, ss_attempt_mark mark, ss_attempt_note *note);
+/* The note of SYN syn_index of attempt a. */
+void ss_attempt_note_of_syn(ss_attempt *a, uint32_t syn_index, ss_attempt_note *note);
 
 /* A tracker with connection records of its own (the unit tests), or kept
  * in conns, shared with the other analyses (not owned). */

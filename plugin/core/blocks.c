@@ -102,13 +102,8 @@ void ss_blocks_free(ss_blocks *b)
 {
     if (!b)
         return;
-    /* every small block has been released: no page is left but empty ones, and those are freed */
-    for (size_t c = 0; c < CLASSES; c++)
-        while (b->partial[c]) {
-            page *p = b->partial[c];
-            unlink_page(b, p);
-            page_unmap(p);
-        }
+    /* a page is unmapped when its last block is released: once the caller
+     * has released them all, none is left */
     g_free(b);
 }
 

@@ -20,7 +20,8 @@
 typedef struct ss_blocks ss_blocks;
 
 ss_blocks *ss_blocks_new(void);
-/* Frees every page; the caller releases its blocks above SS_BLOCKS_LARGEST first. */
+/* Frees the allocator, once the caller has released every block (each
+ * page went as its last block did). */
 void ss_blocks_free(ss_blocks *blocks);
 
 /* A block of size bytes (> 0), 8-aligned, its contents undefined. */

@@ -41,7 +41,7 @@ typedef struct ss_conn_windows {
 
 /* Sides are indexed as ss_conn_key's direction. The key (ss_conn_key of
  * the segments' tuples) is kept packed after the parts: 12 bytes for IPv4
- * (a record of 44 bytes), the whole ss_tuple otherwise (72); read it with
+ * (a record of 44 bytes), the whole ss_tuple otherwise (68); read it with
  * ss_conn_tuple. */
 typedef struct ss_conn {
     ss_conn_attempts attempts;
