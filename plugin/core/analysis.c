@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "copies.h"
 #include "frame_bits.h"
 #include "frame_log.h"
 #include "window_marks.h"
@@ -27,6 +28,10 @@ struct ss_analysis {
      * attempt replaced it) the one in replaced_syns. */
     ss_frame_log *syns_found_by_tuple;
     GHashTable   *replaced_syns;    /* frame -> attempt id + 1, made when first needed */
+    /* A SYN fed after its attempt's first but earlier in time opens it
+     * instead (a file out of time order): both frames -> attempt id + 1,
+     * made when first needed. */
+    GHashTable   *moved_openers;
     ss_frame_log *first_syns_not_kept;  /* first SYNs whose note the caller keeps (no record bytes) */
     ss_window_marks *window_marks;  /* the frames' window notes that fit in four bytes */
     ss_frame_bits *noted;           /* the frames with a finding */
@@ -37,6 +42,13 @@ struct ss_analysis {
     uint32_t frames;
     uint32_t tcp_frames;
     int64_t  end_ns;
+    int64_t  handshake_end_ns;      /* the latest SYN, SYN/ACK, RST or ICMP error so far */
+    uint32_t handshake_frames;
+    ss_copies    *copies;           /* SYN/ACKs, RSTs and ICMP errors by digest (a SYN's copies: by its attempt) */
+    ss_frame_log *copy_of;          /* copy frame -> ss_copy */
+    ss_capture_facts made;          /* what the frames fed so far say about how the capture was taken */
+    uint32_t interfaces_max;        /* the highest interface (+ 1) a frame came from */
+    uint32_t cooked_copies;
     /* the flood summaries, for the capture as fed so far */
     GPtrArray  *floods;
     GHashTable *flood_at;       /* first lone SYN frame -> ss_flood* */
@@ -60,6 +72,8 @@ ss_analysis *ss_analysis_new(void)
     an->first_syns = ss_frame_bits_new();
     an->conn_starts = ss_frame_bits_new();
     an->window_marks = ss_window_marks_new();
+    an->copies = ss_copies_new();
+    an->copy_of = ss_frame_log_new(sizeof(ss_copy));
     return an;
 }
 
@@ -77,11 +91,15 @@ void ss_analysis_free(ss_analysis *an)
     ss_frame_log_free(an->syns_found_by_tuple);
     if (an->replaced_syns)
         g_hash_table_destroy(an->replaced_syns);
+    if (an->moved_openers)
+        g_hash_table_destroy(an->moved_openers);
     ss_frame_log_free(an->first_syns_not_kept);
     ss_frame_bits_free(an->noted);
     ss_frame_bits_free(an->first_syns);
     ss_frame_bits_free(an->conn_starts);
     ss_window_marks_free(an->window_marks);
+    ss_copies_free(an->copies);
+    ss_frame_log_free(an->copy_of);
     if (an->floods) {
         g_hash_table_destroy(an->flood_at);
         g_ptr_array_unref(an->floods);
@@ -103,11 +121,83 @@ static void remember_replaced_syns(ss_analysis *an, const ss_attempt *a, uint32_
     }
 }
 
+/* Whether the analyses read seg's time: a SYN, SYN/ACK, RST or ICMP error. */
+static bool handshake_frame(const ss_segment *seg)
+{
+    return (seg->kind == SS_SEG_TCP && (seg->flags & (SS_TCP_SYN | SS_TCP_RST))) || seg->kind == SS_SEG_ICMP_ERROR;
+}
+
+/* Handshake frames in the file after one later in time: the first is where
+ * the capture's note goes. Other frames' order changes no verdict (a
+ * single interface's own timestamps may step back a few microseconds). */
+static void note_time_order(ss_analysis *an, const ss_segment *seg)
+{
+    if (!handshake_frame(seg))
+        return;
+    if (an->handshake_frames++ > 0 && seg->time_ns < an->handshake_end_ns) {
+        if (an->made.late_frames++ == 0) {
+            an->made.first_late_frame = seg->frame;
+            an->made.first_late_by_ns = ss_time_diff(an->handshake_end_ns, seg->time_ns);
+        }
+        return;
+    }
+    an->handshake_end_ns = seg->time_ns;
+}
+
+/* Where a moved opener's attempt is found again (moved_openers). */
+static void remember_moved_opener(ss_analysis *an, const ss_attempt_note *note)
+{
+    uint32_t id;
+    if (!ss_attempts_latest_id(an->attempts, note->attempt, &id))
+        return;
+    if (!an->moved_openers)
+        an->moved_openers = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* the SYN it displaced is now a later SYN of the same attempt */
+    for (uint32_t i = 0; i < note->attempt->syn_count; i++)
+        g_hash_table_insert(an->moved_openers, GUINT_TO_POINTER(ss_attempt_syn(note->attempt, i).frame),
+                            GUINT_TO_POINTER(id + 1));
+}
+
+/* The frame seg copies (copies.h), or 0. A SYN's copy is found among its
+ * attempt's SYNs; the other frames that end or answer an attempt by their
+ * digest. */
+static uint32_t copied_frame(ss_analysis *an, const ss_conn *conn, int dir, const ss_segment *seg, int64_t *original_ns)
+{
+    if (seg->kind == SS_SEG_TCP && (seg->flags & (SS_TCP_SYN | SS_TCP_ACK | SS_TCP_RST | SS_TCP_FIN)) == SS_TCP_SYN)
+        return ss_attempt_copied_syn(ss_attempts_latest(an->attempts, conn, dir), seg, original_ns);
+    return seg->digest ? ss_copies_check(an->copies, seg->digest, seg->strong_identity, seg->frame, seg->time_ns,
+                                         original_ns)
+                       : 0;
+}
+
+/* Whether seg is a copy of a frame fed before: then out says so, and the
+ * analyses do not see it. */
+static bool is_copy(ss_analysis *an, const ss_conn *conn, int dir, const ss_segment *seg, ss_frame_result *out)
+{
+    int64_t original_ns = 0;
+    uint32_t original = copied_frame(an, conn, dir, seg, &original_ns);
+    if (!original)
+        return false;
+    out->copy.of = original;
+    out->copy.apart_ns = (int32_t)ss_time_diff(seg->time_ns, original_ns);   /* within SS_COPY_STRONG_NS */
+    ss_frame_log_add(an->copy_of, seg->frame, &out->copy);
+    if (an->made.copies++ == 0)
+        an->made.first_copy = seg->frame;
+    an->cooked_copies += seg->cooked;
+    int64_t apart = out->copy.apart_ns < 0 ? -(int64_t)out->copy.apart_ns : out->copy.apart_ns;
+    if (apart > an->made.copy_apart_max_ns)
+        an->made.copy_apart_max_ns = apart;
+    return true;
+}
+
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out)
 {
     memset(out, 0, sizeof *out);
+    note_time_order(an, seg);
     if (an->frames++ == 0 || seg->time_ns > an->end_ns)
         an->end_ns = seg->time_ns;
+    if (seg->interface_id > an->interfaces_max)
+        an->interfaces_max = seg->interface_id;
     if (seg->kind == SS_SEG_TCP)
         an->tcp_frames++;
     switch (seg->kind) {
@@ -116,6 +206,8 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         int dir;
         uint32_t conn_ref;
         ss_conn *conn = ss_conns_get_ref(an->conns, &seg->tuple, &dir, &conn_ref);
+        if (is_copy(an, conn, dir, seg, out))
+            break;
         /* only a SYN opens an attempt, replacing this side's latest: its
          * number is read while it is the latest */
         const ss_attempt *latest = (seg->flags & SS_TCP_SYN) ? ss_attempts_latest(an->attempts, conn, dir) : NULL;
@@ -123,7 +215,9 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         if (latest)
             ss_attempts_latest_id(an->attempts, latest, &latest_id);
         ss_attempts_add_tcp_in(an->attempts, conn, dir, seg, &out->attempt);
-        if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
+        if (out->attempt.opener_moved)
+            remember_moved_opener(an, &out->attempt);
+        else if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
             if (latest)
                 remember_replaced_syns(an, latest, latest_id);
             const ss_announcement *by = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
@@ -137,7 +231,8 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         break;
     }
     case SS_SEG_ICMP_ERROR:
-        ss_refusals_add_icmp(an->refusals, an->attempts, seg, &out->attempt, &out->refusal);
+        if (!is_copy(an, NULL, 0, seg, out))
+            ss_refusals_add_icmp(an->refusals, an->attempts, seg, &out->attempt, &out->refusal);
         break;
     case SS_SEG_UDP:
         ss_refusals_add_udp(an->refusals, seg);
@@ -145,12 +240,13 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_NONE:
         break;
     }
-    bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window);
+    bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window) ||
+                 out->copy.of || seg->frame == an->made.first_late_frame;
     if (noted && !ss_frame_bits_set(an->noted, seg->frame))
         an->out_of_order = true;
     /* records are numbered in the order of these frames (a capture fed out
      * of order is looked up by search instead) */
-    if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0 &&
+    if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0 && !out->attempt.opener_moved &&
         !ss_frame_bits_set(an->first_syns, seg->frame))
         an->out_of_order = true;
     if (out->window.sides && !ss_frame_bits_set(an->conn_starts, seg->frame))
@@ -194,7 +290,33 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
     f.only_tcp = an && an->frames > 0 && an->tcp_frames == an->frames;
     f.end_ns = an ? an->end_ns : 0;
     f.one_direction = an && ss_windows_one_direction_only(an->windows);
+    if (an) {
+        f.copies = an->made.copies;
+        f.first_copy = an->made.first_copy;
+        f.copy_apart_max_ns = an->made.copy_apart_max_ns;
+        f.late_frames = an->made.late_frames;
+        f.first_late_frame = an->made.first_late_frame;
+        f.first_late_by_ns = an->made.first_late_by_ns;
+        f.copy_cause = !f.copies                        ? SS_COPIES_NONE
+                       : an->cooked_copies              ? SS_COPIES_ANY_INTERFACE
+                       : an->interfaces_max > 1         ? SS_COPIES_INTERFACES
+                       : f.copy_apart_max_ns > SS_NS_PER_SEC / 1000 ? SS_COPIES_MERGED
+                                                        : SS_COPIES_MIRROR;
+    } else {
+        f.copies = f.first_copy = f.late_frames = f.first_late_frame = 0;
+        f.copy_cause = SS_COPIES_NONE;
+        f.copy_apart_max_ns = f.first_late_by_ns = 0;
+    }
     return f;
+}
+
+ss_copy ss_analysis_copy_of(const ss_analysis *an, uint32_t frame)
+{
+    const void *found = an ? ss_frame_log_find(an->copy_of, frame) : NULL;
+    ss_copy copy = { 0, 0 };
+    if (found)
+        memcpy(&copy, found, sizeof copy);
+    return copy;
 }
 
 size_t ss_analysis_mapped_bytes(const ss_analysis *an) { return ss_attempts_mapped_bytes(an->attempts); }
@@ -242,7 +364,10 @@ bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, const ss_tu
         return true;
     }
     const ss_attempt *a = NULL;
-    if ((found = ss_frame_log_find(an->syn_marks, frame)) != NULL) {
+    gpointer moved;
+    if (an->moved_openers && g_hash_table_lookup_extended(an->moved_openers, GUINT_TO_POINTER(frame), NULL, &moved)) {
+        a = ss_attempts_get(an->attempts, GPOINTER_TO_UINT(moved) - 1);
+    } else if ((found = ss_frame_log_find(an->syn_marks, frame)) != NULL) {
         memcpy(&mark.attempt_id, found, sizeof mark.attempt_id);
         a = ss_attempts_get(an->attempts, mark.attempt_id);
     } else if (ss_frame_log_find(an->syns_found_by_tuple, frame)) {

@@ -11,6 +11,12 @@
 #include "window.h"
 #include "segment.h"
 
+/* A frame that is a copy of a packet captured before (copies.h). */
+typedef struct ss_copy {
+    uint32_t of;                /* the frame it copies; 0: not a copy */
+    int32_t  apart_ns;          /* this frame's time less that one's (less than SS_COPY_STRONG_NS either way) */
+} ss_copy;
+
 /* Everything synsight knows about one frame after the first pass. Pointers
  * lead into the trackers, whose objects keep growing until the capture
  * ends: a renderer reads them as "final" on later passes. */
@@ -19,7 +25,20 @@ typedef struct ss_frame_result {
     ss_refusal_note refusal;
     ss_window_note window;
     const ss_flood *flood;      /* final view, a first SYN: the flood summary it carries, or NULL */
+    ss_copy  copy;              /* a copy of a packet captured before (copies.h); the analyses did not see
+                                 * this one */
 } ss_frame_result;
+
+/* Why a capture holds copies of its packets, as far as it shows. */
+typedef enum ss_copy_cause {
+    SS_COPIES_NONE = 0,
+    SS_COPIES_ANY_INTERFACE,    /* a Linux cooked capture (`-i any`): a packet crossing a bridge, veth or
+                                 * tunnel is seen on each interface */
+    SS_COPIES_INTERFACES,       /* the file holds several interfaces (dumpcap -i A -i B, or merged files) */
+    SS_COPIES_MERGED,           /* copies far apart on one interface: captures of two points merged */
+    SS_COPIES_MIRROR,           /* copies microseconds apart on one interface: a mirror port copying both
+                                 * ports of a link, or a capture on a bridge and its port */
+} ss_copy_cause;
 
 /* What the capture as a whole says, for sentences in the final view. */
 typedef struct ss_capture_facts {
@@ -28,6 +47,13 @@ typedef struct ss_capture_facts {
                                  * synsight can know (0 before any frame) */
     bool one_direction;         /* the capture holds one direction of its connections: a missing reply
                                  * proves nothing */
+    uint32_t copies;            /* frames that are copies of a packet captured before (copies.h) */
+    uint32_t first_copy;        /* the first of them: where the capture's note goes */
+    ss_copy_cause copy_cause;
+    int64_t  copy_apart_max_ns; /* the farthest a copy is from its original */
+    uint32_t late_frames;       /* frames earlier in time than a frame before them in the file */
+    uint32_t first_late_frame;  /* the first of them: where the capture's note goes */
+    int64_t  first_late_by_ns;  /* how much earlier than the latest frame before it */
 } ss_capture_facts;
 
 typedef struct ss_analysis ss_analysis;
@@ -41,6 +67,9 @@ void ss_analysis_free(ss_analysis *an);
 bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *out);
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an);
+
+/* What frame copies ({0} when it is not a copy). */
+ss_copy ss_analysis_copy_of(const ss_analysis *an, uint32_t frame);
 
 /* Bytes the analyses hold outside malloc (pages mapped from the system):
  * what a heap figure leaves out. */

@@ -5,6 +5,7 @@
 #include "attempts.h"
 
 #include "blocks.h"
+#include "copies.h"
 #include "pool.h"
 
 #include <glib.h>
@@ -87,10 +88,16 @@ ss_attempt *ss_attempts_first_syn_at(const ss_attempts *t, uint32_t frame)
     return NULL;
 }
 
-/* How many of the attempt's SYNs came before frame (SYN frames rise: they
- * were fed in capture order). */
+/* How many of the attempt's SYNs came before frame in the file. SYN frames
+ * rise unless a file out of time order made the attempt's SYNs unordered. */
 static uint32_t syns_before(const ss_attempt *a, uint32_t frame)
 {
+    if (a->syns_unordered) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < a->syn_count; i++)
+            n += ss_attempt_syn(a, i).frame < frame;
+        return n;
+    }
     uint32_t lo = 0, hi = a->syn_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -105,11 +112,27 @@ static uint32_t syns_before(const ss_attempt *a, uint32_t frame)
 uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a)
 {
     uint32_t frame = ss_attempt_outcome_frame(a);
-    return frame ? syns_before(a, frame) : 0;
+    if (!frame)
+        return 0;
+    if (a->syns_unordered) {
+        /* the SYNs sent before the answer, by time: the file's order is not theirs */
+        int64_t end_ns = ss_attempt_end_part(a)->time_ns;
+        uint32_t n = 0;
+        while (n < a->syn_count && ss_attempt_syn(a, n).time_ns <= end_ns)
+            n++;
+        return n;
+    }
+    return syns_before(a, frame);
 }
 
 uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame)
 {
+    if (a->syns_unordered) {
+        for (uint32_t i = 0; i < a->syn_count; i++)
+            if (ss_attempt_syn(a, i).frame == frame)
+                return i;
+        return UINT32_MAX;
+    }
     uint32_t i = syns_before(a, frame);
     return i < a->syn_count && ss_attempt_syn(a, i).frame == frame ? i : UINT32_MAX;
 }
@@ -302,20 +325,25 @@ static void widen_later_syns(ss_attempts *t, ss_attempt *a, ss_syn_form form, ui
     a->syn_form = form;
 }
 
-static void append_syn(ss_attempts *t, ss_attempt *a, const ss_segment *seg)
+static ss_syn syn_of(const ss_segment *seg)
 {
     ss_syn s;
     s.frame = seg->frame;
     s.time_ns = seg->time_ns;
     s.has_ts = seg->has_ts;
     s.tsval = seg->tsval;
+    return s;
+}
+
+static void append_syn(ss_attempts *t, ss_attempt *a, const ss_syn *s)
+{
     uint32_t later = a->syn_count;      /* later SYNs once this one is in */
     if (later == 0) {
-        a->first_syn = s;
+        a->first_syn = *s;
     } else {
         ss_syn_form form = a->syn_form;
         union { ss_syn_packed packed; ss_syn_us us; ss_syn ns; } probe;
-        while (!store_syn(a, form, &s, &probe))
+        while (!store_syn(a, form, s, &probe))
             form++;
         if (form != a->syn_form)
             widen_later_syns(t, a, form, later_capacity(later));
@@ -325,6 +353,55 @@ static void append_syn(ss_attempts *t, ss_attempt *a, const ss_segment *seg)
         memcpy((unsigned char *)later_syns(a) + (later - 1) * syn_bytes(form), &probe, syn_bytes(form));
     }
     a->syn_count++;
+}
+
+/* A SYN earlier than one fed before it (a file out of time order): the
+ * attempt's SYNs are built again in time order, in the narrowest form that
+ * holds them all (rare: no file written in time order gets here). Returns
+ * the new SYN's index. */
+static uint32_t insert_syn_in_time(ss_attempts *t, ss_attempt *a, const ss_syn *s, uint32_t at)
+{
+    uint32_t n = a->syn_count;
+    ss_syn *all = g_new(ss_syn, n + 1);
+    for (uint32_t i = 0, j = 0; i <= n; i++)
+        all[i] = i == at ? *s : ss_attempt_syn(a, j++);
+    size_t old_bytes = block_bytes(a);
+    unsigned char *parts = NULL;
+    if (ss_attempt_parts_bytes(a)) {
+        parts = g_malloc(ss_attempt_parts_bytes(a));
+        memcpy(parts, a->more, ss_attempt_parts_bytes(a));
+    }
+    ss_blocks_release(t->blocks, a->more, old_bytes);
+    a->more = NULL;
+    a->syn_count = 0;
+    a->syn_form = SS_SYN_FORM_PACKED;
+    if (parts) {
+        /* the parts first, as attempt_new's block would hold them */
+        a->more = ss_blocks_alloc(t->blocks, more_bytes(a, 0));
+        memcpy(a->more, parts, ss_attempt_parts_bytes(a));
+        g_free(parts);
+    }
+    a->first_syn = all[0];
+    a->syn_count = 1;
+    for (uint32_t i = 1; i <= n; i++)
+        append_syn(t, a, &all[i]);
+    g_free(all);
+    a->syns_unordered = 1;
+    return at;
+}
+
+/* Puts seg's SYN into the attempt in time order; returns its index. */
+static uint32_t add_syn_in_time(ss_attempts *t, ss_attempt *a, const ss_segment *seg)
+{
+    ss_syn s = syn_of(seg);
+    uint32_t at = a->syn_count;
+    while (at > 0 && ss_attempt_syn(a, at - 1).time_ns > s.time_ns)
+        at--;
+    if (at == a->syn_count) {
+        append_syn(t, a, &s);
+        return at;
+    }
+    return insert_syn_in_time(t, a, &s, at);
 }
 
 /* Still waiting for its end: open, or refused by a message the client ignored. */
@@ -390,10 +467,16 @@ static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, 
         }
         a = attempt_new(t, c, dir, seg);
     }
-    append_syn(t, a, seg);
+    if (seg->payload_len) {
+        ss_attempt_rare *rare = rare_part(t, a);
+        rare->syn_data_frame = seg->frame;
+        rare->syn_data_len = seg->payload_len & 0x7fffffffu;
+    }
+    uint32_t first_frame = a->syn_count ? a->first_syn.frame : seg->frame;
     note->role = SS_ROLE_SYN;
     note->attempt = a;
-    note->syn_index = a->syn_count - 1;
+    note->syn_index = add_syn_in_time(t, a, seg);
+    note->opener_moved = note->syn_index == 0 && first_frame != seg->frame;
 
     ss_attempt *other = ss_attempts_latest(t, c, !dir);
     if (other && other->outcome == SS_OUTCOME_OPEN && other->syn_count) {
@@ -425,9 +508,13 @@ static void add_synack(ss_attempts *t, ss_conn *c, int dir, const ss_segment *se
     train->last_ns = seg->time_ns;
 
     ss_attempt *a = ss_attempts_latest(t, c, !dir);
-    if (a && seg->ack == a->isn + 1 && attempt_can_end(a)) {
-        end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, syn_answered_by(a, seg), note);
+    if (a && ss_attempt_acks_syn(a, seg->ack) && attempt_can_end(a)) {
+        uint32_t answered = syn_answered_by(a, seg);
+        end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, answered, note);
         a->evidence = SS_EVIDENCE_SYNACK;
+        if (ss_attempt_syn_data_len(a) && answered == ss_attempt_rare_part(a)->syn_data_frame &&
+            seg->ack == a->isn + 1)
+            rare_part(t, a)->syn_data_ignored = 1;
     }
 }
 
@@ -442,10 +529,11 @@ static bool add_evidence(ss_attempts *t, const ss_conn *c, int dir, const ss_seg
     ss_attempt *mine = ss_attempts_latest(t, c, dir), *theirs = ss_attempts_latest(t, c, !dir);
     ss_attempt *a = NULL;
     ss_answer_evidence evidence = SS_EVIDENCE_NONE;
-    if (mine && ((seg->flags & SS_TCP_ACK) || rst) && seg->seq == mine->isn + 1 && attempt_can_end(mine)) {
+    if (mine && ((seg->flags & SS_TCP_ACK) || rst) && ss_attempt_acks_syn(mine, seg->seq) && attempt_can_end(mine)) {
         a = mine;
         evidence = rst ? SS_EVIDENCE_CLIENT_RST : SS_EVIDENCE_CLIENT_ACK;
-    } else if (theirs && !rst && (seg->flags & SS_TCP_ACK) && seg->ack == theirs->isn + 1 && attempt_can_end(theirs)) {
+    } else if (theirs && !rst && (seg->flags & SS_TCP_ACK) && ss_attempt_acks_syn(theirs, seg->ack) &&
+               attempt_can_end(theirs)) {
         a = theirs;
         evidence = SS_EVIDENCE_SERVER_ACK;
     }
@@ -460,7 +548,7 @@ static void add_rst(ss_attempts *t, const ss_conn *c, int dir, const ss_segment 
 {
     ss_attempt *a = ss_attempts_latest(t, c, !dir);
     /* Only an RST that acknowledges the SYN refuses it (RFC 9293 §3.10.7.3). */
-    if (a && (seg->flags & SS_TCP_ACK) && seg->ack == a->isn + 1 && attempt_can_end(a))
+    if (a && (seg->flags & SS_TCP_ACK) && ss_attempt_acks_syn(a, seg->ack) && attempt_can_end(a))
         end_attempt(t, a, SS_OUTCOME_REFUSED_RST, seg, latest_syn(a), note);
 }
 
@@ -506,6 +594,27 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
     return SS_ICMP_ENDS_ATTEMPT;
 }
 
+/* How many of an attempt's SYNs, the latest first, a copy is looked for
+ * among: a copy is less than a second from its original, and an attempt's
+ * SYNs are at least that far apart. */
+#define COPY_TRIES 64
+
+uint32_t ss_attempt_copied_syn(const ss_attempt *a, const ss_segment *seg, int64_t *original_ns)
+{
+    if (!a || a->isn != seg->seq)
+        return 0;
+    uint32_t tries = 0;
+    for (uint32_t i = a->syn_count; i-- > 0 && tries++ < COPY_TRIES;) {
+        ss_syn s = ss_attempt_syn(a, i);
+        if (s.has_ts == seg->has_ts && (!s.has_ts || s.tsval == seg->tsval) &&
+            ss_is_copy(s.time_ns, seg->time_ns, seg->has_ts)) {
+            *original_ns = s.time_ns;
+            return s.frame;
+        }
+    }
+    return 0;
+}
+
 /* --- reading an attempt ------------------------------------------------- */
 
 int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns) { return ss_time_diff(time_ns, a->first_syn.time_ns); }
@@ -514,7 +623,8 @@ int64_t ss_attempt_span_ns(const ss_attempt *a) { return ss_attempt_elapsed_ns(a
 
 bool ss_attempt_is_notable(const ss_attempt *a)
 {
-    return a->syn_count >= 2 || a->outcome != SS_OUTCOME_ANSWERED || a->evidence != SS_EVIDENCE_SYNACK;
+    return a->syn_count >= 2 || a->outcome != SS_OUTCOME_ANSWERED || a->evidence != SS_EVIDENCE_SYNACK ||
+           ss_attempt_syn_data_ignored(a);
 }
 
 bool ss_attempt_answered_through_crossing(const ss_attempt *a)

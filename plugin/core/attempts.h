@@ -97,6 +97,10 @@ typedef struct ss_attempt_rare {
                                          * first SYN, or NULL */
     uint32_t superseded_by;     /* first SYN of the attempt that replaced this one */
     uint32_t crossed_by;        /* the other end's SYN that crossed this attempt's SYN, 0 if none */
+    /* TCP Fast Open (RFC 7413): data in a SYN */
+    uint32_t syn_data_frame;    /* the latest SYN that carried data, 0 if none */
+    uint32_t syn_data_len : 31; /* its payload bytes */
+    uint32_t syn_data_ignored : 1;  /* the SYN/ACK answering it acknowledged ISN + 1 only */
 } ss_attempt_rare;
 
 /* The frame that ended an attempt: kept only once there is one, after the
@@ -111,7 +115,7 @@ typedef struct ss_attempt_end {
 /* An attempt holds at most this many SYNs: a SYN past them, with the
  * same ISN still, opens a new attempt (two million SYNs of one endpoint
  * to one server with one ISN: a replay loop, not a client). */
-#define SS_ATTEMPT_MAX_SYNS ((UINT32_C(1) << 21) - 1)
+#define SS_ATTEMPT_MAX_SYNS ((UINT32_C(1) << 20) - 1)
 
 /* One attempt, in 40 bytes: the first SYN inline; the rare part, the end
  * and the later SYNs (if any of them) in a block of their own; the
@@ -124,7 +128,9 @@ typedef struct ss_attempt {
     void    *more;              /* the rare part if has_rare, the end if has_end, then SYNs 1 .. syn_count - 1
                                  * (in syn_form); NULL for one SYN and neither part */
     uint32_t isn;
-    uint32_t syn_count : 21;    /* at most SS_ATTEMPT_MAX_SYNS */
+    uint32_t syn_count : 20;    /* at most SS_ATTEMPT_MAX_SYNS */
+    uint32_t syns_unordered : 1;    /* a SYN was fed after a later one (a file out of time order):
+                                     * the SYNs stay in time order, their frames no longer rise */
     uint32_t outcome : 3;       /* ss_outcome */
     uint32_t evidence : 3;      /* ss_answer_evidence; ANSWERED: what proves it */
     uint32_t reversed : 1;      /* client -> server runs against the key */
@@ -167,6 +173,29 @@ static inline uint32_t ss_attempt_superseded_by(const ss_attempt *a)
 static inline uint32_t ss_attempt_crossed_by(const ss_attempt *a)
 {
     return a->has_rare ? ss_attempt_rare_part(a)->crossed_by : 0;
+}
+
+/* Payload bytes of the latest SYN that carried data (TCP Fast Open), 0 if none. */
+static inline uint32_t ss_attempt_syn_data_len(const ss_attempt *a)
+{
+    return a->has_rare ? ss_attempt_rare_part(a)->syn_data_len : 0;
+}
+
+/* Whether the SYN/ACK answered a SYN's data by acknowledging ISN + 1 only:
+ * the server ignored it (no or a stale TFO cookie), and the client sends it
+ * again after the handshake. */
+static inline bool ss_attempt_syn_data_ignored(const ss_attempt *a)
+{
+    return a->has_rare && ss_attempt_rare_part(a)->syn_data_ignored;
+}
+
+/* Whether ack acknowledges the attempt's SYN: ISN + 1, or ISN + 1 + its
+ * data where a SYN carried data (RFC 7413 section 4.2). The one test of
+ * every SYN/ACK, server ACK and RST; a client's own seq after the SYN is
+ * read the same way. */
+static inline bool ss_attempt_acks_syn(const ss_attempt *a, uint32_t ack)
+{
+    return ack == a->isn + 1 || (ss_attempt_syn_data_len(a) && ack == a->isn + 1 + ss_attempt_syn_data_len(a));
 }
 
 /* The frame that ended the attempt (a refusal the client then ignored
@@ -239,6 +268,8 @@ typedef struct ss_attempt_note {
     ss_attempt_role role;
     ss_attempt *attempt;
     uint32_t syn_index;         /* SS_ROLE_SYN: 0 for the original SYN */
+    bool     opener_moved;      /* SS_ROLE_SYN: this SYN, fed after the attempt's first, is earlier
+                                 * in time and now opens it (syn_index 0) */
     uint32_t answers;           /* SS_ROLE_OUTCOME: the SYN this frame answers or refuses */
     uint32_t crosses;           /* SYN crossing the other end's SYN (simultaneous open): that frame */
     ss_attempt *supersedes;     /* first SYN of a new attempt: the open attempt it ended, or NULL */
@@ -318,6 +349,11 @@ uint32_t ss_attempt_syns_at_outcome(const ss_attempt *a);
 
 /* Which of the attempt's SYNs frame is (0 for the first), or UINT32_MAX. */
 uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame);
+
+/* The SYN of attempt a that seg, a SYN with a's addresses, ports and ISN,
+ * is a copy of (copies.h: the same TSval, or none in both, and
+ * ss_is_copy), or 0; *original_ns is its time. */
+uint32_t ss_attempt_copied_syn(const ss_attempt *a, const ss_segment *seg, int64_t *original_ns);
 
 /* --- reading an attempt ------------------------------------------------- */
 

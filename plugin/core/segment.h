@@ -96,6 +96,15 @@ typedef struct ss_segment {
      * out (announced_count of them; storage owned by the caller) */
     const ss_announced *announced;
     uint32_t announced_count;
+
+    /* How the frame was captured, and what tells a copy of a packet from a
+     * packet sent again (copies.h). digest is read for SYN/ACKs, RSTs and
+     * ICMP errors only: 0 otherwise. */
+    uint64_t digest;            /* the bytes every copy of the packet shares */
+    bool     strong_identity;   /* they hold a nonzero IPv4 ID or a TCP timestamp */
+    bool     cooked;            /* a Linux cooked capture (`-i any`) */
+    uint32_t interface_id;      /* the capture's interface (pcapng), + 1; 0 when unknown */
+    uint32_t captured_len;      /* bytes of the frame captured (a snaplen cuts it) */
 } ss_segment;
 
 /* Parses an IPv4 or IPv6 header: fills the addresses and returns the byte

@@ -124,7 +124,9 @@ static bool recall(packet_info *pinfo, ss_frame_result *res)
     if (w)
         res->window = *w;
     bool window_marked = !w && ss_analysis_kept_window(analysis, pinfo->num, &res->window);
-    return a || r || w || attempt_marked || window_marked;
+    res->copy = ss_analysis_copy_of(analysis, pinfo->num);
+    return a || r || w || attempt_marked || window_marked || res->copy.of ||
+           pinfo->num == ss_analysis_facts(analysis).first_late_frame;
 }
 
 static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -138,7 +140,7 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (!analysis)
             return 0;
         uint32_t room = announcing_primed ? SS_ANNOUNCED_PER_FRAME : 0;
-        if (!ss_read_segment(tree, pinfo, &seg, announced, room))
+        if (!ss_read_segment(tvb, tree, pinfo, &seg, announced, room))
             seg.kind = SS_SEG_NONE;     /* still counted: the capture's make-up matters */
         prime_announcing_fields_if_seen(pinfo, &seg);
         if (!ss_analysis_feed(analysis, &seg, &now))

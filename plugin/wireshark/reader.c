@@ -26,11 +26,14 @@
 #include <epan/proto.h>
 #include <wsutil/inet_addr.h>
 
+#include "copies.h"
 #include "ws_compat.h"
 
 enum { LAYER_TCP, LAYER_UDP, LAYER_ICMP, LAYER_ICMPV6, LAYER_COUNT };
 
 static const char *const layer_names[LAYER_COUNT] = { "tcp", "udp", "icmp", "icmpv6" };
+/* Linux cooked captures (`-i any`): not primed, only looked for in pinfo->layers */
+static int proto_sll = -1;
 static int layer_hf[LAYER_COUNT];
 
 /* Largest headers worth copying: IPv6 with a few extension headers, TCP
@@ -87,6 +90,7 @@ static int field_id(const char *name)
 
 void ss_reader_resolve(void)
 {
+    proto_sll = proto_get_id_by_filter_name("sll");
     for (int i = 0; i < LAYER_COUNT; i++) {
         layer_hf[i] = proto_get_id_by_filter_name(layer_names[i]);
         if (layer_hf[i] <= 0)
@@ -199,6 +203,38 @@ static int carrier_ip(tvbuff_t *tvb, int start, uint8_t proto, const address *ex
     return -1;
 }
 
+/* The IPv4 ID (0 for IPv6, which has none outside a fragment header), and
+ * whether it is one a sender changes on every packet. */
+static uint16_t ipv4_id(const uint8_t *ip, size_t ip_len)
+{
+    return ip_len >= 20 && (ip[0] >> 4) == 4 ? (uint16_t)((ip[4] << 8) | ip[5]) : 0;
+}
+
+/* What every copy of the packet shares (copies.h): addresses, IPv4 ID, the
+ * TCP header without its checksum (offloading leaves the sender's side
+ * unfinished), the payload's length and first bytes. Not the TTL: a copy
+ * taken past a router has another. */
+#define PAYLOAD_DIGESTED 16
+static void digest_tcp(tvbuff_t *tvb, const uint8_t *ip, size_t ip_len, int tcp_start, const uint8_t *th,
+                       size_t th_len, ss_segment *seg)
+{
+    uint16_t id = ipv4_id(ip, ip_len);
+    uint64_t h = ss_digest(SS_DIGEST_START, &seg->tuple, sizeof seg->tuple);
+    h = ss_digest(h, &id, sizeof id);
+    size_t hlen = (size_t)(th[12] >> 4) * 4;
+    if (hlen > th_len)
+        hlen = th_len;
+    h = ss_digest(h, th, 16);
+    h = ss_digest(h, th + 18, hlen - 18);
+    h = ss_digest(h, &seg->payload_len, sizeof seg->payload_len);
+    uint8_t payload[PAYLOAD_DIGESTED];
+    size_t n = seg->payload_len ? copy_bytes(tvb, tcp_start + (int)hlen, payload,
+                                             seg->payload_len < sizeof payload ? seg->payload_len : sizeof payload)
+                                : 0;
+    seg->digest = ss_digest_end(ss_digest(h, payload, n));
+    seg->strong_identity = id != 0 || seg->has_ts;
+}
+
 /* A TCP or UDP header and the IP header that carries it. */
 static bool read_transport(packet_info *pinfo, field_info *tcp_fi, bool udp, ss_segment *seg)
 {
@@ -225,7 +261,14 @@ static bool read_transport(packet_info *pinfo, field_info *tcp_fi, bool udp, ss_
 
     uint8_t th[TCP_COPY_MAX];
     size_t th_len = copy_bytes(tvb, tcp_fi->start, th, sizeof th);
-    return udp ? ss_parse_udp(th, th_len, seg) : ss_parse_tcp(th, th_len, (uint32_t)after_tcp, seg);
+    if (udp)
+        return ss_parse_udp(th, th_len, seg);
+    if (!ss_parse_tcp(th, th_len, (uint32_t)after_tcp, seg))
+        return false;
+    /* a SYN is told from its copies by its attempt and TSval (copies.h) */
+    if ((seg->flags & SS_TCP_RST) || (seg->flags & (SS_TCP_SYN | SS_TCP_ACK)) == (SS_TCP_SYN | SS_TCP_ACK))
+        digest_tcp(tvb, ip, ip_len, tcp_fi->start, th, th_len, seg);
+    return true;
 }
 
 static bool read_icmp(field_info *icmp_fi, bool v6, ss_segment *seg)
@@ -235,6 +278,7 @@ static bool read_icmp(field_info *icmp_fi, bool v6, ss_segment *seg)
     size_t len = copy_bytes(tvb, icmp_fi->start, msg, sizeof msg);
     if (!ss_parse_icmp_error(msg, len, v6, seg))
         return false;
+    uint16_t id = 0;
     int ip_start = carrier_ip(tvb, icmp_fi->start, 1, NULL);
     if (ip_start >= 0) {
         uint8_t ip[IP_COPY_MAX];
@@ -242,7 +286,13 @@ static bool read_icmp(field_info *icmp_fi, bool v6, ss_segment *seg)
         uint8_t proto;
         size_t hlen;
         ss_parse_ip(ip, ip_len, &seg->tuple.src, &seg->tuple.dst, &proto, &hlen);
+        id = ipv4_id(ip, ip_len);
     }
+    /* the whole message as captured: its quote is of the packet it answers */
+    uint64_t h = ss_digest(SS_DIGEST_START, &seg->tuple, sizeof seg->tuple);
+    h = ss_digest(h, &id, sizeof id);
+    seg->digest = ss_digest_end(ss_digest(h, msg, len));
+    seg->strong_identity = id != 0;
     return true;
 }
 
@@ -387,24 +437,41 @@ static uint32_t read_announced(proto_tree *tree, packet_info *pinfo, ss_announce
     return n;
 }
 
-bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_announced *room, uint32_t room_len)
+/* Whether the frame's link layer is Linux cooked (SLL or SLL2): the second layer, after "frame". */
+static bool cooked_capture(const packet_info *pinfo)
+{
+    wmem_list_frame_t *f = pinfo->layers ? wmem_list_head(pinfo->layers) : NULL;
+    f = f ? wmem_list_frame_next(f) : NULL;
+    return f && proto_sll > 0 && GPOINTER_TO_INT(wmem_list_frame_data(f)) == proto_sll;
+}
+
+bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_announced *room,
+                     uint32_t room_len)
 {
     memset(seg, 0, sizeof *seg);
     seg->frame = pinfo->num;
     seg->time_ns = ss_time_of(&pinfo->abs_ts);
+    seg->interface_id = SS_REC_INTERFACE_ID(pinfo);
+    seg->captured_len = tvb_captured_length(tvb);
     if (!tree)
         return false;
 
     /* An ICMP error comes first: the TCP header inside it is a quote. */
     GPtrArray *icmp = items_of(tree, LAYER_ICMP);
     GPtrArray *icmpv6 = items_of(tree, LAYER_ICMPV6);
-    if (icmp || icmpv6)
-        return read_icmp((icmp ? icmp : icmpv6)->pdata[0], icmp == NULL, seg);
+    if (icmp || icmpv6) {
+        if (!read_icmp((icmp ? icmp : icmpv6)->pdata[0], icmp == NULL, seg))
+            return false;
+        seg->cooked = cooked_capture(pinfo);
+        return true;
+    }
 
     GPtrArray *tcp = items_of(tree, LAYER_TCP);
     if (tcp) {
         if (!read_transport(pinfo, tcp->pdata[0], false, seg))
             return false;
+        if (seg->digest || (seg->flags & SS_TCP_SYN))
+            seg->cooked = cooked_capture(pinfo);
         seg->announced = room;
         seg->announced_count = room_len && seg->payload_len ? read_announced(tree, pinfo, room, room_len) : 0;
         return true;

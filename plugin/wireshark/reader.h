@@ -26,7 +26,7 @@ bool ss_reader_frame_may_announce(const packet_info *pinfo, const ss_segment *se
  * The endpoints an application message in a TCP segment hands out go into
  * room (up to room_len of them; 0: not looked for), which seg->announced
  * then points at. */
-bool ss_read_segment(proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_announced *room, uint32_t room_len);
+bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_segment *seg, ss_announced *room, uint32_t room_len);
 
 /* Endpoints one frame can hand out and synsight remembers (an endpoint
  * mapper's Lookup response lists up to a few hundred towers). */

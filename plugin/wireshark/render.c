@@ -55,6 +55,7 @@ static int hf_syn_schedule_clock = -1;
 static int hf_summary = -1;
 static int hf_announced_in = -1;
 static int hf_announced_by = -1;
+static int hf_copy_of = -1;
 
 static int ett_synsight = -1;
 
@@ -75,6 +76,10 @@ static expert_field ei_pending = EI_INIT;
 static expert_field ei_one_direction = EI_INIT;
 static expert_field ei_unanswered_unproven = EI_INIT;
 static expert_field ei_syn_flood = EI_INIT;
+static expert_field ei_copy = EI_INIT;
+static expert_field ei_copies = EI_INIT;
+static expert_field ei_time_order = EI_INIT;
+static expert_field ei_syn_data_ignored = EI_INIT;
 
 static int proto_synsight = -1;
 
@@ -164,6 +169,10 @@ void ss_render_register(int proto)
             "dcerpc-epm, ftp-pasv, ftp-epsv, ftp-port or ftp-eprt", HFILL } },
         { &hf_syn_schedule_clock, { "Schedule read on", "synsight.syn.schedule_clock", FT_STRING, BASE_NONE, NULL, 0x0,
             "sender (the SYNs' TCP timestamps) or capture (the capture point's timestamps)", HFILL } },
+        { &hf_copy_of, { "Copy of frame", "synsight.copy_of", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE),
+            0x0, "This frame is the packet of that frame captured again (the same bytes, moments apart: two "
+            "interfaces, -i any on a bridged host, a mirror port, merged captures), not a retransmission: synsight "
+            "counts the packet once", HFILL } },
     };
     static int *ett[] = { &ett_synsight };
     static ei_register_info ei[] = {
@@ -193,6 +202,14 @@ void ss_render_register(int proto)
             "No reply in the capture, but no proof of a drop either", EXPFILL } },
         { &ei_syn_flood, { "synsight.expert.syn_flood", PI_SEQUENCE, PI_WARN,
             "Many unanswered one-SYN attempts to one destination: a SYN flood or a scan", EXPFILL } },
+        { &ei_copy, { "synsight.expert.copy", PI_SEQUENCE, PI_CHAT,
+            "The same packet captured again: not a retransmission", EXPFILL } },
+        { &ei_copies, { "synsight.expert.copies", PI_SEQUENCE, PI_NOTE,
+            "The capture holds packets more than once", EXPFILL } },
+        { &ei_time_order, { "synsight.expert.time_order", PI_SEQUENCE, PI_NOTE,
+            "The capture's frames are not in time order", EXPFILL } },
+        { &ei_syn_data_ignored, { "synsight.expert.syn_data_ignored", PI_SEQUENCE, PI_NOTE,
+            "The server ignored the data in the SYN (TCP Fast Open)", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -544,6 +561,11 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         expert_add_info_format(pinfo, outcome, &ei_answered_late,
             "The connection attempt to %s in frame %u was answered only after %u SYNs: this frame, %.2f s after the "
             "first SYN, is the first that shows it", server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
+    if (ss_attempt_syn_data_ignored(a))
+        expert_add_info_format(pinfo, outcome, &ei_syn_data_ignored,
+            "This SYN/ACK acknowledges ISN + 1 only: %s ignored the %u bytes of data in the SYN (TCP Fast Open "
+            "without a valid cookie, or TFO off on the server); the client sends them again after the handshake, "
+            "one round trip later", server, ss_attempt_syn_data_len(a));
     if (ss_attempt_answered_through_crossing(a)) {
         proto_item *it = add_uint(tree, hf_answered_through_crossing, tvb, ss_attempt_crossed_by(a));
         expert_add_info_format(pinfo, it, &ei_answered_through_crossing,
@@ -561,6 +583,9 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
         sentence say_this = { "" };
         sentence_add(&say_this, "The SYN/ACK from %s answering the attempt in frame %u is not in the capture: this "
                      "frame proves the handshake went through (%s)", server, a->first_syn.frame, proof[a->evidence]);
+        if (ss_attempt_syn_data_len(a))
+            sentence_add(&say_this, ". ISN + 1 counts the %u bytes of data the SYN carried, if the server took "
+                         "them (TCP Fast Open)", ss_attempt_syn_data_len(a));
         sentence_add_str(&say_this, ". The capture holds one direction only, or lost packets");
         say(pinfo, it, &ei_synack_not_captured, &say_this);
     }
@@ -845,6 +870,74 @@ static void answer_tag(const ss_attempt *a, char *buf, size_t size)
         snprintf(buf, size, "[answered%s]", inferred_suffix(a));
 }
 
+/* "12 µs", "0.30 s": how far a copy is from its original */
+static void apart_text(int32_t apart_ns, char *buf, size_t size)
+{
+    int64_t ns = apart_ns < 0 ? -(int64_t)apart_ns : apart_ns;
+    if (ns < 1000000)
+        snprintf(buf, size, "%" PRId64 " \xc2\xb5s %s", ns / 1000, apart_ns < 0 ? "before" : "after");
+    else if (ns < SS_NS_PER_SEC / 10)
+        snprintf(buf, size, "%.1f ms %s", (double)ns / 1e6, apart_ns < 0 ? "before" : "after");
+    else
+        snprintf(buf, size, "%.2f s %s", ss_time_seconds(ns), apart_ns < 0 ? "before" : "after");
+}
+
+static const char *copy_cause_text(ss_copy_cause c)
+{
+    switch (c) {
+    case SS_COPIES_ANY_INTERFACE:
+        return "a Linux capture on any interface (-i any) of a host whose packets cross a bridge, veth or tunnel "
+               "sees each on every interface it crosses";
+    case SS_COPIES_INTERFACES:
+        return "the file holds several interfaces (dumpcap -i A -i B, or captures of two points merged), each of "
+               "which saw the same packets";
+    case SS_COPIES_MERGED:
+        return "captures of two points merged into one file (mergecap) hold each packet both saw";
+    case SS_COPIES_MIRROR:
+        return "a mirror (SPAN) port copying both ports of a link, or a capture on a bridge and its port, "
+               "sees each packet twice";
+    case SS_COPIES_NONE:
+        break;
+    }
+    return "";
+}
+
+/* Every copy: what it is; the first copy: the capture's note. */
+static void render_copy(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_copy *copy, bool final,
+                        const ss_capture_facts *facts)
+{
+    proto_item *it = add_uint(tree, hf_copy_of, tvb, copy->of);
+    char apart[40];
+    apart_text(copy->apart_ns, apart, sizeof apart);
+    expert_add_info_format(pinfo, it, &ei_copy,
+        "The packet of frame %u captured again, %s it (the same bytes): one packet, not a retransmission; "
+        "synsight counts it once", copy->of, apart);
+    if (pinfo->num != facts->first_copy)
+        return;
+    sentence say_this = { "" };
+    if (final)
+        sentence_add(&say_this, "%u frame%s of this capture %s copies of packets captured before it", facts->copies,
+                     facts->copies == 1 ? "" : "s", facts->copies == 1 ? "is a copy" : "are");
+    else
+        sentence_add_str(&say_this, "This capture holds packets more than once");
+    sentence_add(&say_this, ": %s", copy_cause_text(facts->copy_cause));
+    sentence_add_str(&say_this, ". synsight counts each packet once (synsight.copy_of marks the copies; "
+                     "Wireshark may call them retransmissions)");
+    say(pinfo, it, &ei_copies, &say_this);
+}
+
+/* The first frame earlier in time than one before it: the capture's note. */
+static void render_time_order(packet_info *pinfo, proto_item *top, bool final, const ss_capture_facts *facts)
+{
+    sentence say_this = { "" };
+    sentence_add(&say_this, "This frame is %.6f s earlier than a frame before it in the file", ss_time_seconds(facts->first_late_by_ns));
+    if (final && facts->late_frames > 1)
+        sentence_add(&say_this, " (%u such frames)", facts->late_frames);
+    sentence_add_str(&say_this, ": the file is not in time order (several interfaces written in batches, "
+                     "mergecap -a, merged clocks). synsight reads each attempt's SYNs in their time order");
+    say(pinfo, top, &ei_time_order, &say_this);
+}
+
 /* The Info column's tag: the frame's most important finding in a few words,
  * in brackets, so that the packet list and tshark's one-line output say what
  * the details pane says. */
@@ -856,7 +949,12 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
     const ss_refusal_note *r = &res->refusal;
     const ss_window_note *w = &res->window;
     buf[0] = '\0';
-    if (r->present) {
+    if (res->copy.of) {
+        ss_text t = ss_text_in(buf, size);
+        SS_TEXT_LIT(&t, "[copy of #");
+        ss_text_uint(&t, res->copy.of);
+        SS_TEXT_LIT(&t, "]");
+    } else if (r->present) {
         if (!r->udp && a && final && ss_attempt_outcome_frame(a) != frame)
             snprintf(buf, size, "[refusal ignored: SYN #%u sent again]", r->refuses);
         else if (r->refuses) {
@@ -905,8 +1003,9 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     bool attempt_shows = attempt_role_shows(n, final);
     const ss_window_note *w = &res->window;
     bool one_direction = one_direction_shows(w, final);
+    bool late_note = facts->first_late_frame == pinfo->num;
     if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !w->scale_unknown &&
-        !w->one_sided && !one_direction)
+        !w->one_sided && !one_direction && !res->copy.of && !late_note)
         return false;
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
@@ -929,6 +1028,10 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
             col_append_str(pinfo->cinfo, COL_INFO, info && info[0] ? spaced : tag);
         }
     }
+    if (res->copy.of)
+        render_copy(st, pinfo, tvb, &res->copy, final, facts);
+    if (late_note)
+        render_time_order(pinfo, top, final, facts);
     /* a notable attempt's SYNs and outcome frame, and a refusal of it */
     if (n->attempt && ss_attempt_announced(n->attempt) && (attempt_shows || (res->refusal.present && !res->refusal.udp)))
         render_announced(st, tvb, n->attempt);

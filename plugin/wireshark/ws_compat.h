@@ -130,4 +130,11 @@ typedef guint ss_pref_uint;
     SS_DESCRIBE_FN
 #endif
 
+/* The frame's pcapng interface, + 1; 0 when the file names none. The
+ * record's header has kept these names from 3.4 to 4.6. */
+#include <wiretap/wtap.h>
+#define SS_REC_INTERFACE_ID(pinfo)                                                    \
+    ((pinfo)->rec && ((pinfo)->rec->presence_flags & WTAP_HAS_INTERFACE_ID)           \
+         ? (uint32_t)(pinfo)->rec->rec_header.packet_header.interface_id + 1 : 0u)
+
 #endif

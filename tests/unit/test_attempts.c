@@ -132,9 +132,11 @@ typedef struct fed_syn {
     uint32_t tsval;
 } fed_syn;
 
-/* Every SYN reads back exactly as it was fed, in the narrowest form that
- * holds them all (ss_syn_form): 8 bytes of offsets from the first SYN, 12
- * with the time in microseconds after it, 16 otherwise. */
+/* Every SYN reads back exactly as it was fed, in time order (a SYN fed
+ * after a later one moves back; equal times keep the order fed), in the
+ * narrowest form that holds them all (ss_syn_form): 8 bytes of offsets
+ * from the first SYN, 12 with the time in microseconds after it, 16
+ * otherwise. */
 static void check_syns(const fed_syn *fed, uint32_t n, ss_syn_form form)
 {
     ss_attempts *tracker = ss_attempts_new();
@@ -144,17 +146,31 @@ static void check_syns(const fed_syn *fed, uint32_t n, ss_syn_form form)
         ss_segment seg = test_tcp(fed[i].frame, fed[i].time_ns, c2s, SS_TCP_SYN, 777, 0);
         note = feed(tracker, fed[i].has_ts ? with_ts(seg, fed[i].tsval, 0) : seg);
     }
+    fed_syn by_time[32];
+    bool unordered = false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t at = i;
+        while (at > 0 && by_time[at - 1].time_ns > fed[i].time_ns) {
+            by_time[at] = by_time[at - 1];
+            at--;
+            unordered = true;
+        }
+        by_time[at] = fed[i];
+    }
     const ss_attempt *a = note.attempt;
     CHECK_EQ_INT(ss_attempts_count(tracker), 1);
     CHECK_EQ_INT(a->syn_count, n);
     CHECK_EQ_INT(a->syn_form, form);
+    CHECK_EQ_INT(a->syns_unordered, unordered);
     for (uint32_t i = 0; i < n; i++) {
         ss_syn s = ss_attempt_syn(a, i);
-        CHECK_EQ_INT(s.time_ns, fed[i].time_ns);
-        CHECK_EQ_INT(s.frame, fed[i].frame);
-        CHECK_EQ_INT(s.has_ts, fed[i].has_ts);
-        CHECK_EQ_INT(s.tsval, fed[i].has_ts ? fed[i].tsval : 0);
-        CHECK_EQ_INT(ss_attempt_syn_index(a, fed[i].frame), i);
+        CHECK_EQ_INT(s.time_ns, by_time[i].time_ns);
+        CHECK_EQ_INT(s.frame, by_time[i].frame);
+        CHECK_EQ_INT(s.has_ts, by_time[i].has_ts);
+        CHECK_EQ_INT(s.tsval, by_time[i].has_ts ? by_time[i].tsval : 0);
+        CHECK_EQ_INT(ss_attempt_syn_index(a, by_time[i].frame), i);
+        if (i > 0)
+            CHECK(ss_attempt_gap_ns(a, i) >= 0);
     }
     ss_attempts_free(tracker);
 }
@@ -191,9 +207,13 @@ static void test_later_syn_times_exact(void)
     /* a nanosecond capture: the third SYN turns the train into ss_syn */
     int64_t ns_train[5] = { base, base + s, base + 3 * s + 1, base + 7 * s, base + 15 * s };
     check_train(ns_train, 5, true, SS_SYN_FORM_NS);
-    /* a clock stepped back; and times at the ends of the range */
+    /* a file out of time order: the SYN fed last opens the train, whose
+     * frames then fall (no packed form), or a SYN fed late moves back among
+     * the later ones (packed still); and times at the ends of the range */
     int64_t back[3] = { base, base + s, base - s };
-    check_train(back, 3, true, SS_SYN_FORM_NS);
+    check_train(back, 3, true, SS_SYN_FORM_US);
+    int64_t back_in_middle[4] = { base, base + 3 * s, base + s, base + 7 * s };
+    check_train(back_in_middle, 4, true, SS_SYN_FORM_PACKED);
     int64_t ends[3] = { INT64_MIN, INT64_MAX, 0 };
     check_train(ends, 3, false, SS_SYN_FORM_NS);
     int64_t top[2] = { INT64_MAX - 2000, INT64_MAX - 1000 + 1 };
@@ -345,6 +365,61 @@ static void test_ordinary_handshake_is_not_notable(void)
     n = feed(t, tcp(3, 2, c2s, SS_TCP_ACK, 101, 10));
     CHECK_EQ_INT(n.role, SS_ROLE_NONE);
     CHECK(n.attempt == NULL);
+}
+
+/* TCP Fast Open (RFC 7413): a SYN with 17 bytes of data is answered by a
+ * SYN/ACK acknowledging ISN + 18 (data taken) or ISN + 1 (data ignored);
+ * an uncaptured answer is proved by seq or ack = ISN + 18; an RST for a SYN
+ * with data acknowledges it too. */
+static ss_segment with_data(ss_segment seg, uint32_t len)
+{
+    seg.payload_len = len;
+    return seg;
+}
+
+static void test_syn_data(void)
+{
+    ss_tuple c2s = test_tuple(1, 50000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    feed(t, with_data(tcp(1, 0, c2s, SS_TCP_SYN, 100, 0), 17));
+    ss_attempt_note n = feed(t, tcp(2, 1, s2c, SS_TCP_SYN | SS_TCP_ACK, 900, 118));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(n.attempt->outcome, SS_OUTCOME_ANSWERED);
+    CHECK_EQ_INT(ss_attempt_syn_data_len(n.attempt), 17);
+    CHECK(!ss_attempt_syn_data_ignored(n.attempt));
+    CHECK(!ss_attempt_is_notable(n.attempt));
+    /* a SYN/ACK acknowledging neither refuses and answers nothing */
+    ss_tuple c2 = test_tuple(1, 50001, 2, 80), s2 = ss_tuple_reverse(&c2);
+    feed(t, with_data(tcp(3, 10, c2, SS_TCP_SYN, 200, 0), 17));
+    n = feed(t, tcp(4, 11, s2, SS_TCP_SYN | SS_TCP_ACK, 900, 210));
+    CHECK_EQ_INT(n.role, SS_ROLE_NONE);
+    /* ISN + 1: the server ignored the data */
+    n = feed(t, tcp(5, 12, s2, SS_TCP_SYN | SS_TCP_ACK, 900, 201));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK(ss_attempt_syn_data_ignored(n.attempt));
+    CHECK(ss_attempt_is_notable(n.attempt));
+    /* the client's own capture, without the SYN/ACK: its ACK at ISN + 18 proves the answer */
+    ss_tuple c3 = test_tuple(1, 50002, 2, 80);
+    feed(t, with_data(tcp(6, 20, c3, SS_TCP_SYN, 300, 0), 17));
+    n = feed(t, tcp(7, 21, c3, SS_TCP_ACK, 318, 5000));
+    CHECK_EQ_INT(n.role, SS_ROLE_OUTCOME);
+    CHECK_EQ_INT(n.attempt->evidence, SS_EVIDENCE_CLIENT_ACK);
+    /* the server's, without the SYN/ACK: its ACK of ISN + 18 */
+    ss_tuple c4 = test_tuple(1, 50003, 2, 80), s4 = ss_tuple_reverse(&c4);
+    feed(t, with_data(tcp(8, 30, c4, SS_TCP_SYN, 400, 0), 17));
+    n = feed(t, tcp(9, 31, s4, SS_TCP_ACK, 5000, 418));
+    CHECK_EQ_INT(n.attempt->evidence, SS_EVIDENCE_SERVER_ACK);
+    /* a closed port's RST acknowledges the SYN and its data */
+    ss_tuple c5 = test_tuple(1, 50004, 2, 81), s5 = ss_tuple_reverse(&c5);
+    feed(t, with_data(tcp(10, 40, c5, SS_TCP_SYN, 500, 0), 17));
+    n = feed(t, tcp(11, 41, s5, SS_TCP_RST | SS_TCP_ACK, 0, 518));
+    CHECK_EQ_INT(n.attempt->outcome, SS_OUTCOME_REFUSED_RST);
+    /* a SYN retransmitted without its data (Linux), answered at ISN + 1: not "ignored" */
+    ss_tuple c6 = test_tuple(1, 50005, 2, 80), s6 = ss_tuple_reverse(&c6);
+    feed(t, with_data(tcp(12, 50, c6, SS_TCP_SYN, 600, 0), 17));
+    feed(t, tcp(13, 51, c6, SS_TCP_SYN, 600, 0));
+    n = feed(t, tcp(14, 52, s6, SS_TCP_SYN | SS_TCP_ACK, 900, 601));
+    CHECK_EQ_INT(n.attempt->outcome, SS_OUTCOME_ANSWERED);
+    CHECK(!ss_attempt_syn_data_ignored(n.attempt));
 }
 
 static void test_rst_refusal_rules(void)
@@ -759,6 +834,7 @@ int main(void)
     RUN_WITH_TRACKER(test_synack_matches_echoed_tsval);
     RUN_WITH_TRACKER(test_ordinary_handshake_is_not_notable);
     RUN_WITH_TRACKER(test_rst_refusal_rules);
+    RUN_WITH_TRACKER(test_syn_data);
     RUN_WITH_TRACKER(test_new_isn_supersedes);
     RUN_WITH_TRACKER(test_synack_retransmissions);
     RUN_WITH_TRACKER(test_simultaneous_open);
