@@ -231,8 +231,13 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         break;
     }
     case SS_SEG_ICMP_ERROR:
-        if (!is_copy(an, NULL, 0, seg, out))
-            ss_refusals_add_icmp(an->refusals, an->attempts, seg, &out->attempt, &out->refusal);
+        if (is_copy(an, NULL, 0, seg, out))
+            break;
+        ss_refusals_add_icmp(an->refusals, an->attempts, seg, &out->attempt, &out->refusal);
+        if (ss_icmp_quote_cut(seg) && an->made.cut_quotes++ == 0) {
+            an->made.first_cut_quote = seg->frame;
+            an->made.snaplen = seg->captured_len;
+        }
         break;
     case SS_SEG_UDP:
         ss_refusals_add_udp(an->refusals, seg);
@@ -240,8 +245,9 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
     case SS_SEG_NONE:
         break;
     }
-    bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || ss_window_note_present(&out->window) ||
-                 out->copy.of || seg->frame == an->made.first_late_frame;
+    bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || out->refusal.cut_before_ports ||
+                 ss_window_note_present(&out->window) || out->copy.of || seg->frame == an->made.first_late_frame ||
+                 seg->frame == an->made.first_cut_quote;
     if (noted && !ss_frame_bits_set(an->noted, seg->frame))
         an->out_of_order = true;
     /* records are numbered in the order of these frames (a capture fed out
@@ -297,6 +303,9 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
         f.late_frames = an->made.late_frames;
         f.first_late_frame = an->made.first_late_frame;
         f.first_late_by_ns = an->made.first_late_by_ns;
+        f.cut_quotes = an->made.cut_quotes;
+        f.first_cut_quote = an->made.first_cut_quote;
+        f.snaplen = an->made.snaplen;
         f.copy_cause = !f.copies                        ? SS_COPIES_NONE
                        : an->cooked_copies              ? SS_COPIES_ANY_INTERFACE
                        : an->interfaces_max > 1         ? SS_COPIES_INTERFACES
@@ -304,6 +313,7 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
                                                         : SS_COPIES_MIRROR;
     } else {
         f.copies = f.first_copy = f.late_frames = f.first_late_frame = 0;
+        f.cut_quotes = f.first_cut_quote = f.snaplen = 0;
         f.copy_cause = SS_COPIES_NONE;
         f.copy_apart_max_ns = f.first_late_by_ns = 0;
     }

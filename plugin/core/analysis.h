@@ -54,6 +54,9 @@ typedef struct ss_capture_facts {
     uint32_t late_frames;       /* frames earlier in time than a frame before them in the file */
     uint32_t first_late_frame;  /* the first of them: where the capture's note goes */
     int64_t  first_late_by_ns;  /* how much earlier than the latest frame before it */
+    uint32_t cut_quotes;        /* ICMP errors whose quote the snaplen cut (ss_icmp_quote_cut) */
+    uint32_t first_cut_quote;   /* the first of them: where the capture's note goes */
+    uint32_t snaplen;           /* its captured bytes: the capture's snaplen */
 } ss_capture_facts;
 
 typedef struct ss_analysis ss_analysis;

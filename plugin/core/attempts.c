@@ -582,11 +582,13 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
     memset(note, 0, sizeof *note);
     const ss_icmp_quote *q = &seg->icmp;
     int dir;
-    const ss_conn *c = q->has_seq ? ss_conns_find(t->conns, &q->tuple, &dir) : NULL;
+    const ss_conn *c = q->has_seq || q->has_ports ? ss_conns_find(t->conns, &q->tuple, &dir) : NULL;
     ss_attempt *a = c ? ss_attempts_latest(t, c, dir) : NULL;
     if (!a)
         return SS_ICMP_NO_ATTEMPT;
-    if (a->isn != q->seq)
+    /* without the sequence number (a snaplen cut it) the open attempt on the
+     * quoted addresses and ports is the only one it can be */
+    if (q->has_seq && a->isn != q->seq)
         return SS_ICMP_OTHER_ISN;
     if (!attempt_can_end(a))
         return SS_ICMP_TOO_LATE;

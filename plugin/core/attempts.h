@@ -319,7 +319,9 @@ typedef enum ss_icmp_match {
 } ss_icmp_match;
 
 /* An ICMP error that quotes a SYN of an attempt (tuple client -> server,
- * quoted sequence number = ISN, as Linux checks) refuses it. */
+ * quoted sequence number = ISN, as Linux checks) refuses it; a quote
+ * without the sequence number (the caller's to allow) refuses the latest
+ * attempt on the tuple unchecked. */
 ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *tracker, const ss_segment *seg, ss_attempt_note *note);
 
 /* The latest attempt that side (ss_conn_key's direction) of the connection

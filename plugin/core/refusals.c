@@ -126,13 +126,15 @@ static void refuse_tcp(ss_attempts *attempts, const ss_segment *seg, const ss_ic
     const ss_icmp_quote *q = &seg->icmp;
     /* Ports and sequence number are in the first 8 bytes of the TCP header,
      * all an ICMP error is sure to quote; the flags may be cut off. */
-    if (!info->aborts_connect || !q->has_seq)
+    if (!info->aborts_connect || !(q->has_seq || (q->has_ports && ss_icmp_quote_cut(seg))))
         return;
     if (q->has_flags && !quote_is_pure_syn(q))
         return;                 /* quotes a data segment, an ACK, a SYN/ACK: no connection refused */
     switch (ss_attempts_refuse_icmp(attempts, seg, attempt_note)) {
     case SS_ICMP_ENDS_ATTEMPT:
         fill_icmp(note, seg, info, attempt_note->answers);
+        note->unverified = !q->has_seq;
+        note->snaplen = seg->captured_len;
         break;
     case SS_ICMP_NO_ATTEMPT:
         /* A SYN that is not in the capture (it started later, or saw one
@@ -163,6 +165,18 @@ void ss_refusals_add_icmp(ss_refusals *r, ss_attempts *attempts, const ss_segmen
     const ss_icmp_code_info *info = ss_icmp_code_lookup(seg->icmp.v6, seg->icmp.code);
     if (!info)
         return;
+    if (!seg->icmp.has_ports && ss_icmp_quote_cut(seg)) {
+        /* the snaplen left no ports: no connection can be named */
+        note->code = info;
+        note->by = seg->icmp.v6 ? SS_REFUSED_BY_ICMPV6 : SS_REFUSED_BY_ICMP;
+        note->from = seg->tuple.src;
+        note->refused = seg->icmp.tuple;
+        if (!seg->icmp.has_addrs)
+            note->refused.src = seg->tuple.dst;     /* an error goes back to the packet's sender */
+        note->cut_before_ports = true;
+        note->snaplen = seg->captured_len;
+        return;
+    }
     if (seg->icmp.proto == IP_PROTO_TCP)
         refuse_tcp(attempts, seg, info, attempt_note, note);
     else if (seg->icmp.proto == IP_PROTO_UDP)

@@ -38,6 +38,12 @@ typedef struct ss_refusal_note {
     uint32_t refuses;           /* the SYN or datagram refused; 0 when not in the capture */
     ss_tuple refused;           /* what was refused: client -> server, as the client sent it */
     ss_addr  from;              /* who sent the refusal */
+    /* An ICMP quote the snaplen cut (ss_icmp_quote_cut): */
+    bool unverified;            /* present: it holds the ports, not the sequence number; it refuses the one
+                                 * attempt open on those addresses and ports, unchecked against its ISN */
+    bool cut_before_ports;      /* not present: it names no connection; refused holds what it quotes of
+                                 * the addresses (unset when the IP header is cut too), from its sender */
+    uint32_t snaplen;           /* either: the bytes of the frame captured */
 } ss_refusal_note;
 
 typedef struct ss_refusals ss_refusals;
@@ -49,7 +55,8 @@ void ss_refusals_free(ss_refusals *r);
 void ss_refusals_add_udp(ss_refusals *r, const ss_segment *seg);
 
 /* An ICMP/ICMPv6 destination unreachable. Refuses the attempt whose SYN it
- * quotes (updating its outcome through the attempts tracker, and filling
+ * quotes (or, a snaplen having cut the quote's sequence number, the attempt
+ * open on the quoted addresses and ports) (updating its outcome through the attempts tracker, and filling
  * *attempt_note), or the UDP datagram it quotes. *note is not present when
  * the ICMP refuses nothing: a quote of a non-SYN segment, a sequence number
  * that is not the attempt's ISN, or "fragmentation needed". */

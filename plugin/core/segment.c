@@ -143,8 +143,21 @@ bool ss_parse_icmp_error(const uint8_t *icmp, size_t len, bool v6, ss_segment *s
     const uint8_t *ip = icmp + 8;
     size_t ip_len = len - 8;
     size_t hlen;
-    if (ss_parse_ip(ip, ip_len, &q->tuple.src, &q->tuple.dst, &q->proto, &hlen) < 0)
-        return false;
+    if (ss_parse_ip(ip, ip_len, &q->tuple.src, &q->tuple.dst, &q->proto, &hlen) < 0) {
+        /* a quoted IP header the snaplen cut: an error still, about a packet
+         * that cannot be told (its protocol, where quoted) */
+        uint8_t version = ip_len ? ip[0] >> 4 : 0;
+        if (!seg->snaplen_cut || (version != 4 && version != 6) || (version == 6) != v6)
+            return false;
+        memset(&q->tuple, 0, sizeof q->tuple);
+        if (version == 4 && ip_len > 9)
+            q->proto = ip[9];
+        else if (version == 6 && ip_len > 6)
+            q->proto = ip[6];
+        seg->kind = SS_SEG_ICMP_ERROR;
+        return true;
+    }
+    q->has_addrs = true;
     if ((q->tuple.src.family == 6) != v6)
         return false;           /* ICMP quoting IPv6, or ICMPv6 quoting IPv4: not a real error */
     seg->kind = SS_SEG_ICMP_ERROR;
@@ -164,6 +177,13 @@ bool ss_parse_icmp_error(const uint8_t *icmp, size_t len, bool v6, ss_segment *s
         q->flags = th[13];
     }
     return true;
+}
+
+bool ss_icmp_quote_cut(const ss_segment *seg)
+{
+    const ss_icmp_quote *q = &seg->icmp;
+    return seg->kind == SS_SEG_ICMP_ERROR && seg->snaplen_cut &&
+           (!q->has_ports || (q->proto == IPPROTO_NUM_TCP && !q->has_seq));
 }
 
 /* IPv6 text as RFC 5952 and glibc's inet_ntop write it: lower-case hex, the

@@ -47,6 +47,7 @@ typedef struct ss_icmp_quote {
     uint8_t  code;
     uint8_t  proto;         /* quoted IP protocol: 6 TCP, 17 UDP, ... */
     ss_tuple tuple;         /* quoted packet's addresses and ports, as the original sender sent it */
+    bool     has_addrs;     /* the quoted IP header is whole (a snaplen may cut it: then only proto, if quoted) */
     bool     has_ports;     /* at least 4 bytes of the transport header quoted */
     bool     has_seq;       /* at least 8 bytes of TCP header quoted */
     uint32_t seq;           /* quoted TCP sequence number */
@@ -105,6 +106,7 @@ typedef struct ss_segment {
     bool     cooked;            /* a Linux cooked capture (`-i any`) */
     uint32_t interface_id;      /* the capture's interface (pcapng), + 1; 0 when unknown */
     uint32_t captured_len;      /* bytes of the frame captured (a snaplen cuts it) */
+    bool     snaplen_cut;       /* fewer bytes captured than the frame had */
 } ss_segment;
 
 /* Parses an IPv4 or IPv6 header: fills the addresses and returns the byte
@@ -122,9 +124,14 @@ bool ss_parse_tcp(const uint8_t *tcp, size_t len, uint32_t ip_bytes_after_tcp, s
 bool ss_parse_udp(const uint8_t *udp, size_t len, ss_segment *seg);
 
 /* Parses an ICMP (v6 false) or ICMPv6 message starting at its type byte.
- * Returns true for a destination unreachable whose quote holds an IP header;
- * fills seg->icmp. */
+ * Returns true for a destination unreachable whose quote holds an IP header,
+ * or (seg->snaplen_cut set) the start of one the snaplen cut; fills
+ * seg->icmp. */
 bool ss_parse_icmp_error(const uint8_t *icmp, size_t len, bool v6, ss_segment *seg);
+
+/* Whether the snaplen cut an ICMP error's quote short of what tells the
+ * packet it answers: the ports, or a TCP quote's sequence number. */
+bool ss_icmp_quote_cut(const ss_segment *seg);
 
 /* "10.0.0.2:80" or "[fd00::2]:80" */
 void ss_format_endpoint(const ss_addr *addr, uint16_t port, char *buf, size_t size);

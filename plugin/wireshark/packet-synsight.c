@@ -101,7 +101,7 @@ static void store(packet_info *pinfo, const ss_frame_result *res)
     if (ss_attempt_note_present(&res->attempt) &&
         !ss_analysis_keep_attempt(analysis, pinfo->num, &res->attempt, seen_tuple(pinfo, &seen)))
         keep(pinfo, KEY_ATTEMPT, &res->attempt, sizeof res->attempt);
-    if (res->refusal.present)
+    if (res->refusal.present || res->refusal.cut_before_ports)
         keep(pinfo, KEY_REFUSAL, &res->refusal, sizeof res->refusal);
     if (ss_window_note_present(&res->window) && !ss_analysis_keep_window(analysis, pinfo->num, &res->window))
         keep(pinfo, KEY_WINDOW, &res->window, sizeof res->window);
@@ -125,8 +125,9 @@ static bool recall(packet_info *pinfo, ss_frame_result *res)
         res->window = *w;
     bool window_marked = !w && ss_analysis_kept_window(analysis, pinfo->num, &res->window);
     res->copy = ss_analysis_copy_of(analysis, pinfo->num);
-    return a || r || w || attempt_marked || window_marked || res->copy.of ||
-           pinfo->num == ss_analysis_facts(analysis).first_late_frame;
+    ss_capture_facts facts = ss_analysis_facts(analysis);
+    return a || r || w || attempt_marked || window_marked || res->copy.of || pinfo->num == facts.first_late_frame ||
+           pinfo->num == facts.first_cut_quote;
 }
 
 static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)

@@ -453,6 +453,7 @@ bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_seg
     seg->time_ns = ss_time_of(&pinfo->abs_ts);
     seg->interface_id = SS_REC_INTERFACE_ID(pinfo);
     seg->captured_len = tvb_captured_length(tvb);
+    seg->snaplen_cut = tvb_captured_length(tvb) < tvb_reported_length(tvb);
     if (!tree)
         return false;
 

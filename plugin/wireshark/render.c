@@ -56,6 +56,7 @@ static int hf_summary = -1;
 static int hf_announced_in = -1;
 static int hf_announced_by = -1;
 static int hf_copy_of = -1;
+static int hf_refusal_unverified = -1;
 
 static int ett_synsight = -1;
 
@@ -80,6 +81,8 @@ static expert_field ei_copy = EI_INIT;
 static expert_field ei_copies = EI_INIT;
 static expert_field ei_time_order = EI_INIT;
 static expert_field ei_syn_data_ignored = EI_INIT;
+static expert_field ei_quote_cut = EI_INIT;
+static expert_field ei_snaplen = EI_INIT;
 
 static int proto_synsight = -1;
 
@@ -133,6 +136,10 @@ void ss_render_register(int proto)
             FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The SYN or UDP datagram refused", HFILL } },
         { &hf_refusal_proto, { "Refused protocol", "synsight.refusal.proto", FT_STRING, BASE_NONE, NULL, 0x0,
             "tcp or udp", HFILL } },
+        { &hf_refusal_unverified, { "Refusal unverified: the snaplen cut the quoted sequence number",
+            "synsight.refusal.unverified", FT_NONE, BASE_NONE, NULL, 0x0, "The ICMP error's quote holds the addresses "
+            "and ports but not the sequence number: it is matched to the one attempt open on them, unchecked "
+            "against its ISN", HFILL } },
         { &hf_window_scale_unknown, { "Window scale unknown (handshake not in capture)", "synsight.window.scale_unknown",
             FT_NONE, BASE_NONE, NULL, 0x0, "This segment's window cannot be read as bytes", HFILL } },
         { &hf_window_raw, { "Raw window (unscaled)", "synsight.window.raw", FT_UINT32, BASE_DEC, NULL, 0x0,
@@ -210,6 +217,10 @@ void ss_render_register(int proto)
             "The capture's frames are not in time order", EXPFILL } },
         { &ei_syn_data_ignored, { "synsight.expert.syn_data_ignored", PI_SEQUENCE, PI_NOTE,
             "The server ignored the data in the SYN (TCP Fast Open)", EXPFILL } },
+        { &ei_quote_cut, { "synsight.expert.quote_cut", PI_SEQUENCE, PI_NOTE,
+            "The snaplen cut this ICMP error's quote before its ports: it names no connection", EXPFILL } },
+        { &ei_snaplen, { "synsight.expert.snaplen", PI_SEQUENCE, PI_NOTE,
+            "The capture's snaplen cuts ICMP quotes", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -674,9 +685,48 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     sentence_add(&say_this, ": connect() fails with %s", r->code->errno_name);
     if (refused_conn && ei == &ei_refused_icmp)
         sentence_add_str(&say_this, ", as for a TCP RST");
+    if (r->unverified) {
+        /* before the hint: the doubt matters more than the usual sender */
+        add_presence(tree, hf_refusal_unverified, tvb);
+        sentence_add(&say_this, ". Unverified: the snaplen (%u bytes) cut the quote after the ports, so whether it "
+                     "quotes this attempt's SYN (its sequence number) could not be checked; it is the one attempt "
+                     "open on these addresses and ports", r->snaplen);
+    }
     if (r->code->hint)
         sentence_add(&say_this, "; %s", r->code->hint);
     say(pinfo, top, ei, &say_this);
+}
+
+/* An ICMP error whose quote the snaplen cut before the ports: the host it
+ * concerns, and no link. */
+static void render_cut_quote(packet_info *pinfo, proto_item *top, const ss_refusal_note *r)
+{
+    char from[64], sender[64], to[64];
+    ss_format_addr(&r->from, from, sizeof from);
+    ss_format_addr(&r->refused.src, sender, sizeof sender);
+    sentence say_this = { "" };
+    sentence_add(&say_this, "%s %s from %s about a packet %s sent", r->by == SS_REFUSED_BY_ICMPV6 ? "ICMPv6" : "ICMP",
+                 r->code->meaning, from, sender);
+    if (r->refused.dst.family) {
+        ss_format_addr(&r->refused.dst, to, sizeof to);
+        sentence_add(&say_this, " to %s", to);
+    }
+    sentence_add(&say_this, ": the snaplen (%u bytes) cut the quote before its ports, so which connection it "
+                 "concerns cannot be told; synsight links it to none", r->snaplen);
+    say(pinfo, top, &ei_quote_cut, &say_this);
+}
+
+/* The first ICMP error whose quote the snaplen cut: the capture's note. */
+static void render_snaplen(packet_info *pinfo, proto_item *top, bool final, const ss_capture_facts *facts)
+{
+    sentence say_this = { "" };
+    sentence_add(&say_this, "The capture's snaplen (%u bytes) cuts ICMP quotes", facts->snaplen);
+    if (final)
+        sentence_add(&say_this, " (%u error%s here)", facts->cut_quotes, facts->cut_quotes == 1 ? "" : "s");
+    sentence_add_str(&say_this, ": without the quoted sequence number a refusal is matched by addresses and ports "
+                     "only (synsight.refusal.unverified), without the ports not at all. Capture whole packets "
+                     "(tcpdump -s 0, dumpcap's default) to keep them");
+    say(pinfo, top, &ei_snaplen, &say_this);
 }
 
 static void render_window(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_window_note *w)
@@ -954,11 +1004,14 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         SS_TEXT_LIT(&t, "[copy of #");
         ss_text_uint(&t, res->copy.of);
         SS_TEXT_LIT(&t, "]");
+    } else if (r->cut_before_ports) {
+        snprintf(buf, size, "[quote cut by the snaplen: no connection named]");
     } else if (r->present) {
         if (!r->udp && a && final && ss_attempt_outcome_frame(a) != frame)
             snprintf(buf, size, "[refusal ignored: SYN #%u sent again]", r->refuses);
         else if (r->refuses) {
-            snprintf(buf, size, "[refuses #%u: %s]", r->refuses, r->code->errno_name);
+            snprintf(buf, size, "[refuses #%u%s: %s]", r->refuses, r->unverified ? ", unverified" : "",
+                     r->code->errno_name);
             if (!r->udp)
                 announced_suffix(a, buf, size);
         }
@@ -1004,8 +1057,10 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     const ss_window_note *w = &res->window;
     bool one_direction = one_direction_shows(w, final);
     bool late_note = facts->first_late_frame == pinfo->num;
+    bool snaplen_note = facts->first_cut_quote == pinfo->num;
     if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !w->scale_unknown &&
-        !w->one_sided && !one_direction && !res->copy.of && !late_note)
+        !w->one_sided && !one_direction && !res->copy.of && !late_note && !snaplen_note &&
+        !res->refusal.cut_before_ports)
         return false;
 
     proto_item *top = proto_tree_add_item(tree, proto_synsight, tvb, 0, 0, ENC_NA);
@@ -1032,6 +1087,10 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
         render_copy(st, pinfo, tvb, &res->copy, final, facts);
     if (late_note)
         render_time_order(pinfo, top, final, facts);
+    if (snaplen_note)
+        render_snaplen(pinfo, top, final, facts);
+    if (res->refusal.cut_before_ports)
+        render_cut_quote(pinfo, top, &res->refusal);
     /* a notable attempt's SYNs and outcome frame, and a refusal of it */
     if (n->attempt && ss_attempt_announced(n->attempt) && (attempt_shows || (res->refusal.present && !res->refusal.udp)))
         render_announced(st, tvb, n->attempt);

@@ -525,9 +525,16 @@ static void test_icmp_refusal_and_ignored_refusal(void)
     CHECK_EQ_INT(a->outcome, SS_OUTCOME_REFUSED_ICMP);
     CHECK_EQ_INT(ss_attempt_outcome_frame(a), 4);
     CHECK_EQ_INT(n.answers, 3);
-    /* a quote without the sequence number proves nothing */
+    /* a quote without the sequence number: the open attempt on its ports,
+     * unchecked (refusals.c asks only for a quote the snaplen cut); without
+     * the ports, none */
     icmp.icmp.has_seq = false;
+    icmp.icmp.seq = 12345;
+    CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_ENDS_ATTEMPT);
+    icmp.icmp.has_ports = false;
     CHECK_EQ_INT(ss_attempts_refuse_icmp(t, &icmp, &n), SS_ICMP_NO_ATTEMPT);
+    icmp.icmp.has_ports = true;
+    icmp.icmp.seq = 100;
     /* answered: a late ICMP refuses nothing */
     icmp.icmp.has_seq = true;
     feed(t, tcp(5, 1002, ss_tuple_reverse(&c2s), SS_TCP_SYN | SS_TCP_ACK, 900, 101));

@@ -195,6 +195,52 @@ static void test_udp_port_unreachable(void)
     CHECK(!note.present);
 }
 
+/* tcpdump -s 68 keeps the quoted ports, not the sequence number: the one
+ * attempt open on them is refused, unverified; -s 60 keeps no ports: the
+ * error names no connection. An uncut quote without the sequence number
+ * (no stack sends one) refuses nothing. */
+static void test_quote_cut_by_snaplen(void)
+{
+    ss_tuple c2s = test_tuple(1, 40000, 2, 80);
+    ss_attempt_note an;
+    ss_refusal_note n;
+    ss_segment s1 = syn(1, c2s, 100);
+    ss_attempts_add_tcp(at, &s1, &an);
+    const ss_attempt *a = an.attempt;
+    ss_segment e = icmp(2, false, 3, 6, c2s, 0, 6, 0);
+    ss_refusals_add_icmp(r, at, &e, &an, &n);
+    CHECK(!n.present);
+    CHECK_EQ_INT(a->outcome, SS_OUTCOME_OPEN);
+    e.snaplen_cut = true;
+    e.captured_len = 68;
+    ss_refusals_add_icmp(r, at, &e, &an, &n);
+    CHECK(n.present);
+    CHECK(n.unverified);
+    CHECK_EQ_INT(n.snaplen, 68);
+    CHECK_EQ_INT(n.refuses, 1);
+    CHECK_EQ_INT(a->outcome, SS_OUTCOME_REFUSED_ICMP);
+    CHECK_EQ_STR(refusal_name(&n), "icmp-port-unreachable");
+    /* no attempt on the quoted ports: nothing */
+    ss_segment other = icmp(3, false, 3, 6, test_tuple(1, 40001, 2, 80), 0, 6, 0);
+    other.snaplen_cut = true;
+    ss_refusals_add_icmp(r, at, &other, &an, &n);
+    CHECK(!n.present && !n.cut_before_ports);
+    /* cut before the ports */
+    ss_segment cut = icmp(4, false, 3, 6, c2s, 0, 0, 0);
+    cut.snaplen_cut = true;
+    cut.captured_len = 60;
+    cut.icmp.has_addrs = false;
+    memset(&cut.icmp.tuple, 0, sizeof cut.icmp.tuple);
+    ss_refusals_add_icmp(r, at, &cut, &an, &n);
+    CHECK(!n.present);
+    CHECK(n.cut_before_ports);
+    CHECK_EQ_INT(n.snaplen, 60);
+    CHECK_EQ_INT(n.refused.src.bytes[3], 1);       /* the error's receiver sent the packet */
+    CHECK_EQ_INT(n.refused.dst.family, 0);
+    CHECK_EQ_INT(n.from.bytes[3], 2);
+    CHECK_EQ_INT(an.role, SS_ROLE_NONE);
+}
+
 int main(void)
 {
     RUN(test_code_table);
@@ -204,5 +250,6 @@ int main(void)
     RUN_WITH_TRACKERS(test_answered_attempt_is_not_refused_later);
     RUN_WITH_TRACKERS(test_rst_refusal);
     RUN_WITH_TRACKERS(test_udp_port_unreachable);
+    RUN_WITH_TRACKERS(test_quote_cut_by_snaplen);
     return check_report();
 }

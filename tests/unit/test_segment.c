@@ -128,6 +128,31 @@ static void test_icmp_quote_of_8_bytes(void)
     CHECK(!ss_parse_icmp_error(msg, sizeof msg, false, &seg));
     msg[0] = 3;
     CHECK(!ss_parse_icmp_error(msg, 20, false, &seg));
+    /* ... unless the snaplen cut it (tcpdump -s 60): an error about a packet
+     * that cannot be told, its protocol still read; junk stays junk */
+    memset(&seg, 0, sizeof seg);
+    seg.snaplen_cut = true;
+    CHECK(ss_parse_icmp_error(msg, 8 + 18, false, &seg));
+    CHECK_EQ_INT(seg.kind, SS_SEG_ICMP_ERROR);
+    CHECK(!seg.icmp.has_addrs && !seg.icmp.has_ports);
+    CHECK_EQ_INT(seg.icmp.proto, 6);
+    CHECK(ss_icmp_quote_cut(&seg));
+    /* -s 68: ports, no sequence number */
+    memset(&seg, 0, sizeof seg);
+    seg.snaplen_cut = true;
+    CHECK(ss_parse_icmp_error(msg, 8 + 20 + 6, false, &seg));
+    CHECK(seg.icmp.has_addrs && seg.icmp.has_ports && !seg.icmp.has_seq);
+    CHECK(ss_icmp_quote_cut(&seg));
+    /* the whole 8 bytes: not cut, whatever the frame lost after them */
+    memset(&seg, 0, sizeof seg);
+    seg.snaplen_cut = true;
+    CHECK(ss_parse_icmp_error(msg, sizeof msg, false, &seg));
+    CHECK(!ss_icmp_quote_cut(&seg));
+    msg[8] = 0x35;
+    memset(&seg, 0, sizeof seg);
+    seg.snaplen_cut = true;
+    CHECK(!ss_parse_icmp_error(msg, 8 + 18, false, &seg));
+    msg[8] = syn_ip[0];
     /* ICMPv6 may not quote IPv4 */
     msg[0] = 1;
     CHECK(!ss_parse_icmp_error(msg, sizeof msg, true, &seg));
