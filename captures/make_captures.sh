@@ -19,10 +19,12 @@ peer="python3 $here/peer.py"
 app="/usr/bin/python3 $here/app_peers.py"   # Debian's python3: pyftpdlib, impacket
 C=ssc
 S=sss
+B=ssb       # the bridged host of the copies captures
 dumpcap_pid=
+more_dumpcaps=()
 
 [ "$(id -u)" = 0 ] || { echo "make_captures.sh: needs root (network namespaces, iptables)" >&2; exit 1; }
-for tool in ip iptables ip6tables dumpcap editcap mergecap tshark python3; do
+for tool in ip iptables ip6tables ping dumpcap editcap mergecap tshark python3; do
   command -v "$tool" >/dev/null || { echo "make_captures.sh: $tool is missing" >&2; exit 1; }
 done
 
@@ -55,10 +57,12 @@ setup() {
 
 teardown() {
   stop_capture
-  ip netns pids "$C" 2>/dev/null | xargs -r kill 2>/dev/null || true
-  ip netns pids "$S" 2>/dev/null | xargs -r kill 2>/dev/null || true
-  ip netns del "$C" 2>/dev/null || true
-  ip netns del "$S" 2>/dev/null || true
+  for ns in "$C" "$S" "$B"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  done
+  for ns in "$C" "$S" "$B"; do
+    ip netns del "$ns" 2>/dev/null || true
+  done
 }
 
 # start_capture NAME [CAPTURE-FILTER]
@@ -80,10 +84,22 @@ start_capture() {
 stop_capture() {
   if [ -n "$dumpcap_pid" ]; then
     sleep 0.5
-    kill -INT "$dumpcap_pid" 2>/dev/null || true
-    wait "$dumpcap_pid" 2>/dev/null || true
+    kill -INT "$dumpcap_pid" "${more_dumpcaps[@]}" 2>/dev/null || true
+    wait "$dumpcap_pid" "${more_dumpcaps[@]}" 2>/dev/null || true
     dumpcap_pid=
+    more_dumpcaps=()
   fi
+}
+
+# start_capture_in NS FILE DUMPCAP-ARGS...: one more dumpcap (stop_capture stops them all)
+start_capture_in() {
+  local ns=$1 file=$2; shift 2
+  rm -f "$file"
+  ip netns exec "$ns" dumpcap -q "$@" -w "$file" 2>/dev/null &
+  if [ -z "$dumpcap_pid" ]; then dumpcap_pid=$!; else more_dumpcaps+=($!); fi
+  for _ in $(seq 50); do [ -s "$file" ] && break; sleep 0.1; done
+  sleep 0.5
+  echo "== $(basename "$file" .pcapng)" >&2
 }
 
 client_sysctl() { c sysctl -qw "$@"; }
@@ -436,6 +452,144 @@ cap_ftp_ipv6_dropped() {
   s ip6tables -A INPUT -p tcp --dport 60002 -j DROP
   c ip6tables -A INPUT -p tcp --dport 50002 -j DROP
   ftp_capture ftp-ipv6-dropped fd00::2 60001,60002 pasv,pasv,port:50001,port:50002
+}
+
+# --- how captures are taken: copies, time order, TFO, snaplen ---------------
+
+# The client and the server as two guests of a bridged host ($B): each
+# reaches the bridge br0 through a veth (c1, s1), as a container or a VM
+# does. A packet between them crosses c1 and s1: `-i any` on the host, or a
+# capture on both ports, holds it twice.
+bridge_setup() {
+  c ip link del veth-c
+  ip netns add "$B"
+  ip netns exec "$B" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1
+  ip -n "$B" link set lo up
+  ip link add veth-c netns "$C" type veth peer name c1 netns "$B"
+  ip link add veth-s netns "$S" type veth peer name s1 netns "$B"
+  ip -n "$B" link add br0 type bridge stp_state 0 forward_delay 0
+  ip -n "$B" link set c1 master br0
+  ip -n "$B" link set s1 master br0
+  for dev in c1 s1 br0; do ip -n "$B" link set "$dev" up; done
+  c ip addr add 10.0.0.1/24 dev veth-c
+  s ip addr add 10.0.0.2/24 dev veth-s
+  c ip link set veth-c up
+  s ip link set veth-s up
+  # the ARP exchange before the capture: every packet in it is TCP or ICMP
+  c ping -c 1 -W 2 10.0.0.2 >/dev/null
+  sleep 1
+}
+
+# The connections every copies capture holds: answered (port 80), dropped
+# (81: the client's kernel sends 4 SYNs), refused by ICMP port unreachable
+# (82) and by the server kernel's RST (83: nothing listens).
+four_connections() {
+  client_sysctl net.ipv4.tcp_syn_retries=3 net.ipv4.tcp_syn_linear_timeouts=0
+  s iptables -A INPUT -p tcp --dport 81 -j DROP
+  s iptables -A INPUT -p tcp --dport 82 -j REJECT
+  c $peer connect 10.0.0.2 81 || true &
+  local dropped=$!
+  sleep 0.3
+  c $peer connect 10.0.0.2 80 --send
+  sleep 0.3
+  c $peer connect 10.0.0.2 82 || true
+  sleep 0.3
+  c $peer connect 10.0.0.2 83 || true
+  wait $dropped || true
+}
+
+cap_bridge_any() {
+  bridge_setup
+  s $peer serve 10.0.0.2 80 --seconds 30 &
+  sleep 0.3
+  start_capture_in "$B" "$out/bridge-any.pcapng" -i any
+  four_connections
+}
+
+# the same on the bridge's two ports: one pcapng with two interfaces, each
+# written in its own batches (the file is not in time order)
+cap_bridge_two_interfaces() {
+  bridge_setup
+  s $peer serve 10.0.0.2 80 --seconds 30 &
+  sleep 0.3
+  start_capture_in "$B" "$out/bridge-two-interfaces.pcapng" -i c1 -i s1
+  four_connections
+}
+
+# A client-side and a server-side capture of the same connections, as two
+# teams take them: a 4-SYN attempt answered late (the DROP rule goes after
+# 3.5 s), one refused by ICMP port unreachable, then merged three ways.
+cap_two_points() {
+  local tmp
+  tmp=$(mktemp -d)
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  s iptables -A INPUT -p tcp --dport 82 -j REJECT
+  s $peer serve 10.0.0.2 80 --seconds 20 &
+  start_capture_in "$C" "$out/two-points-client.pcapng" -i veth-c
+  start_capture_in "$S" "$out/two-points-server.pcapng" -i veth-s
+  c $peer connect 10.0.0.2 80 --send & local client=$!
+  sleep 3.5
+  s iptables -D INPUT -p tcp --dport 80 -j DROP
+  wait $client
+  sleep 0.3
+  c $peer connect 10.0.0.2 82 || true
+  stop_capture
+  # merged by time (mergecap's default), and appended (mergecap -a: the
+  # server's file after the client's, out of time order)
+  mergecap -w "$out/two-points-merged.pcapng" "$out/two-points-client.pcapng" "$out/two-points-server.pcapng"
+  mergecap -a -w "$out/two-points-appended.pcapng" "$out/two-points-client.pcapng" "$out/two-points-server.pcapng"
+  # edited: the server's clock 0.3 s ahead, then merged by time
+  editcap -t 0.3 "$out/two-points-server.pcapng" "$tmp/server-ahead.pcapng"
+  mergecap -w "$out/two-points-skewed.pcapng" "$out/two-points-client.pcapng" "$tmp/server-ahead.pcapng"
+  rm -rf "$tmp"
+}
+
+# TCP Fast Open (RFC 7413). Accepted: the first connection fetches a cookie,
+# the second and third carry their 17-byte request in the SYN and the
+# server's SYN/ACK acknowledges it (ISN + 18).
+cap_tfo_data_accepted() {
+  client_sysctl net.ipv4.tcp_fastopen=1
+  server_sysctl net.ipv4.tcp_fastopen=3
+  s $peer serve 10.0.0.2 80 --seconds 15 --fastopen &
+  sleep 0.3
+  start_capture tfo-data-accepted
+  c $peer tfo 10.0.0.2 80 --count 3
+}
+
+# Ignored: the client sends data in its SYN without a cookie (0x4), the
+# server wants one (3): its SYN/ACK acknowledges ISN + 1 only and the client
+# sends the request again after the handshake.
+cap_tfo_data_ignored() {
+  client_sysctl net.ipv4.tcp_fastopen=5
+  server_sysctl net.ipv4.tcp_fastopen=3
+  s $peer serve 10.0.0.2 80 --seconds 15 --fastopen &
+  sleep 0.3
+  start_capture tfo-data-ignored
+  c $peer tfo 10.0.0.2 80 --count 1
+}
+
+# An ICMP port unreachable captured with tcpdump's old default snaplen (68:
+# the quote keeps the ports, not the sequence number) and with 60 (the
+# quoted IP header cut).
+snaplen_capture() {  # NAME SNAPLEN
+  s iptables -A INPUT -p tcp --dport 80 -j REJECT
+  start_capture_in "$C" "$out/$1.pcapng" -i veth-c -s "$2"
+  c $peer connect 10.0.0.2 80 || true
+}
+cap_snaplen_68() { snaplen_capture snaplen-68 68; }
+cap_snaplen_60() { snaplen_capture snaplen-60 60; }
+
+# The lone SYN of a capture filtered on the service port, stopped 0.3 s
+# after it (before the retry the ignored first ICMP error leads to): the
+# ICMP port unreachable the filter left out is the answer.
+cap_filtered_lone_syn() {
+  s iptables -A INPUT -p tcp --dport 80 -j REJECT
+  start_capture filtered-lone-syn "tcp port 80"
+  c $peer connect 10.0.0.2 80 & local client=$!
+  for _ in $(seq 100); do c ss -Htn state syn-sent | grep -q 10.0.0.2:80 && break; sleep 0.01; done
+  sleep 0.3
+  stop_capture_now
+  wait $client || true
 }
 
 # --- edited captures: what no kernel produces here --------------------------

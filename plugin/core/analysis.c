@@ -320,6 +320,26 @@ ss_capture_facts ss_analysis_facts(const ss_analysis *an)
     return f;
 }
 
+const char *ss_copy_cause_text(ss_copy_cause c)
+{
+    switch (c) {
+    case SS_COPIES_ANY_INTERFACE:
+        return "a Linux capture on any interface (-i any) of a host whose packets cross a bridge, veth or tunnel "
+               "sees each on every interface it crosses";
+    case SS_COPIES_INTERFACES:
+        return "the file holds several interfaces (dumpcap -i A -i B, or captures of two points merged), each of "
+               "which saw the same packets";
+    case SS_COPIES_MERGED:
+        return "captures of two points merged into one file (mergecap) hold each packet both saw";
+    case SS_COPIES_MIRROR:
+        return "a mirror (SPAN) port copying both ports of a link, or a capture on a bridge and its port, "
+               "sees each packet twice";
+    case SS_COPIES_NONE:
+        break;
+    }
+    return "";
+}
+
 ss_copy ss_analysis_copy_of(const ss_analysis *an, uint32_t frame)
 {
     const void *found = an ? ss_frame_log_find(an->copy_of, frame) : NULL;

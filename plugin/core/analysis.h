@@ -71,6 +71,10 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
 
 ss_capture_facts ss_analysis_facts(const ss_analysis *an);
 
+/* Why a capture holds copies, for sentences and the attempts table: "a
+ * Linux capture on any interface (-i any) of a host ...". */
+const char *ss_copy_cause_text(ss_copy_cause c);
+
 /* What frame copies ({0} when it is not a copy). */
 ss_copy ss_analysis_copy_of(const ss_analysis *an, uint32_t frame);
 

@@ -14,7 +14,10 @@ struct ss_attempt_table {
     GHashTable *by_frame;       /* first SYN frame -> ss_attempt_row* */
     GPtrArray *destinations;    /* ss_destination_row*, counted as rows change */
     GHashTable *by_server;      /* server endpoint (a tuple with only dst, dport) -> ss_destination_row* */
+    ss_capture_facts capture;   /* zero until ss_attempt_table_set_capture */
 };
+
+void ss_attempt_table_set_capture(ss_attempt_table *t, const ss_capture_facts *facts) { t->capture = *facts; }
 
 ss_attempt_table *ss_attempt_table_new(void)
 {
@@ -46,6 +49,7 @@ void ss_attempt_table_reset(ss_attempt_table *t)
     g_ptr_array_set_size(t->connections, 0);
     g_hash_table_remove_all(t->by_server);
     g_ptr_array_set_size(t->destinations, 0);
+    memset(&t->capture, 0, sizeof t->capture);
 }
 
 static ss_destination_row *destination(ss_attempt_table *t, const ss_tuple *client_to_server)
@@ -363,6 +367,17 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
         inferred += row_answer_inferred(g_ptr_array_index(t->rows, i));
     for (guint i = 0; i < t->connections->len; i++)
         one_direction += ss_conn_one_direction(g_ptr_array_index(t->connections, i));
+    const ss_capture_facts *f = &t->capture;
+    if (f->copies)
+        g_string_append_printf(out, "Copies: %u frame%s of packets captured before, counted once: %s\n", f->copies,
+                               f->copies == 1 ? "" : "s", ss_copy_cause_text(f->copy_cause));
+    if (f->late_frames)
+        g_string_append_printf(out, "Time order: %u handshake frame%s earlier than a frame before them in the file "
+                               "(first: frame %u); SYNs are read in time order\n", f->late_frames,
+                               f->late_frames == 1 ? "" : "s", f->first_late_frame);
+    if (f->cut_quotes)
+        g_string_append_printf(out, "Snaplen: %u bytes cut the quotes of %u ICMP error%s (first: frame %u)\n",
+                               f->snaplen, f->cut_quotes, f->cut_quotes == 1 ? "" : "s", f->first_cut_quote);
     if (inferred)
         g_string_append_printf(out, "Answers inferred (SYN/ACK not in the capture): %u\n", inferred);
     if (one_direction)

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "analysis.h"
 #include "attempts.h"
 #include "window.h"
 
@@ -130,6 +131,10 @@ guint ss_attempt_table_size(const ss_attempt_table *t);
 
 /* The table as text, for tshark -z synsight,attempts. filter may be NULL. */
 void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GString *out);
+
+/* What the capture says about how it was taken (copies, time order, cut
+ * quotes): lines of the text table's header. */
+void ss_attempt_table_set_capture(ss_attempt_table *t, const ss_capture_facts *facts);
 
 /* The forms for scripts: one attempt per line, in table order, with the
  * columns verdict, client_addr, client_port, server_addr, server_port, syns,

@@ -156,10 +156,15 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     /* Render even without a tree: expert items still reach the expert tap
      * (tshark -2 -z expert runs its second pass without one). */
     ss_capture_facts facts = ss_analysis_facts(analysis);
+    /* An ICMP error whose quote the snaplen cut leaves pinfo marked as inside
+     * the quoted packet (its dissector's exception skips the reset), and taps
+     * skip what such a packet queues: synsight speaks of the frame itself. */
+    gboolean in_error_pkt = pinfo->flags.in_error_pkt;
+    pinfo->flags.in_error_pkt = FALSE;
     ss_stats_tap(pinfo, res, &facts);
-    if (!ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo), &facts))
-        return 0;
-    return tvb_captured_length(tvb);
+    bool shown = ss_render_frame(tree, pinfo, tvb, res, PINFO_FD_VISITED(pinfo), &facts);
+    pinfo->flags.in_error_pkt = in_error_pkt;
+    return shown ? tvb_captured_length(tvb) : 0;
 }
 
 static void proto_register_synsight(void)

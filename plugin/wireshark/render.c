@@ -486,11 +486,13 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     int64_t span = ss_attempt_span_ns(a);
     sentence say_this = { "" };
     if (end == SS_OUTCOME_PENDING) {
-        sentence_add(&say_this, "Too early to tell: the capture's last frame comes %.2f s after the only SYN of this "
-                     "connection attempt to %s, before a retransmission was due (the smallest initial RTO is 1 s)",
-                     ss_time_seconds(ss_attempt_elapsed_ns(a, facts->end_ns)), server);
+        /* the filter hint before the RTO's reason: it is the likelier cause of a lone SYN */
+        sentence_add(&say_this, "Too early to tell: the capture ends %.2f s after the only SYN of this connection "
+                     "attempt to %s, before a retry was due", ss_time_seconds(ss_attempt_elapsed_ns(a, facts->end_ns)),
+                     server);
         if (facts->only_tcp)
             sentence_add_str(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
+        sentence_add_str(&say_this, " (the smallest initial RTO is 1 s)");
         say(pinfo, outcome, &ei_pending, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED && no_reply != SS_NO_REPLY_PERSISTENT) {
         /* one or two SYNs and silence: no proof of a drop */
@@ -635,6 +637,8 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     if (r->refuses)
         add_uint(tree, hf_refusal_refuses, tvb, r->refuses);
     add_string(tree, hf_refusal_proto, tvb, r->udp ? "udp" : "tcp");
+    if (r->unverified)
+        add_presence(tree, hf_refusal_unverified, tvb);
 
     char source[120], client[80], server[80];
     refusal_source(r, source, sizeof source);
@@ -683,15 +687,11 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     }
     sentence_add(&say_this, " (%s \xe2\x86\x92 %s)", client, server);
     sentence_add(&say_this, ": connect() fails with %s", r->code->errno_name);
+    if (r->unverified)  /* before the rest: the doubt matters more than the usual sender */
+        sentence_add(&say_this, ". Unverified: a %u-byte snaplen cut the quoted seq; the one attempt open on "
+                     "these ports", r->snaplen);
     if (refused_conn && ei == &ei_refused_icmp)
         sentence_add_str(&say_this, ", as for a TCP RST");
-    if (r->unverified) {
-        /* before the hint: the doubt matters more than the usual sender */
-        add_presence(tree, hf_refusal_unverified, tvb);
-        sentence_add(&say_this, ". Unverified: the snaplen (%u bytes) cut the quote after the ports, so whether it "
-                     "quotes this attempt's SYN (its sequence number) could not be checked; it is the one attempt "
-                     "open on these addresses and ports", r->snaplen);
-    }
     if (r->code->hint)
         sentence_add(&say_this, "; %s", r->code->hint);
     say(pinfo, top, ei, &say_this);
@@ -723,9 +723,9 @@ static void render_snaplen(packet_info *pinfo, proto_item *top, bool final, cons
     sentence_add(&say_this, "The capture's snaplen (%u bytes) cuts ICMP quotes", facts->snaplen);
     if (final)
         sentence_add(&say_this, " (%u error%s here)", facts->cut_quotes, facts->cut_quotes == 1 ? "" : "s");
-    sentence_add_str(&say_this, ": without the quoted sequence number a refusal is matched by addresses and ports "
-                     "only (synsight.refusal.unverified), without the ports not at all. Capture whole packets "
-                     "(tcpdump -s 0, dumpcap's default) to keep them");
+    sentence_add_str(&say_this, ": a refusal is matched without its quoted sequence number "
+                     "(synsight.refusal.unverified), or not at all");
+    sentence_add_str(&say_this, ". Capture whole packets (tcpdump -s 0) to keep them");
     say(pinfo, top, &ei_snaplen, &say_this);
 }
 
@@ -932,26 +932,6 @@ static void apart_text(int32_t apart_ns, char *buf, size_t size)
         snprintf(buf, size, "%.2f s %s", ss_time_seconds(ns), apart_ns < 0 ? "before" : "after");
 }
 
-static const char *copy_cause_text(ss_copy_cause c)
-{
-    switch (c) {
-    case SS_COPIES_ANY_INTERFACE:
-        return "a Linux capture on any interface (-i any) of a host whose packets cross a bridge, veth or tunnel "
-               "sees each on every interface it crosses";
-    case SS_COPIES_INTERFACES:
-        return "the file holds several interfaces (dumpcap -i A -i B, or captures of two points merged), each of "
-               "which saw the same packets";
-    case SS_COPIES_MERGED:
-        return "captures of two points merged into one file (mergecap) hold each packet both saw";
-    case SS_COPIES_MIRROR:
-        return "a mirror (SPAN) port copying both ports of a link, or a capture on a bridge and its port, "
-               "sees each packet twice";
-    case SS_COPIES_NONE:
-        break;
-    }
-    return "";
-}
-
 /* Every copy: what it is; the first copy: the capture's note. */
 static void render_copy(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_copy *copy, bool final,
                         const ss_capture_facts *facts)
@@ -970,7 +950,7 @@ static void render_copy(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, con
                      facts->copies == 1 ? "" : "s", facts->copies == 1 ? "is a copy" : "are");
     else
         sentence_add_str(&say_this, "This capture holds packets more than once");
-    sentence_add(&say_this, ": %s", copy_cause_text(facts->copy_cause));
+    sentence_add(&say_this, ": %s", ss_copy_cause_text(facts->copy_cause));
     sentence_add_str(&say_this, ". synsight counts each packet once (synsight.copy_of marks the copies; "
                      "Wireshark may call them retransmissions)");
     say(pinfo, it, &ei_copies, &say_this);
@@ -980,11 +960,12 @@ static void render_copy(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, con
 static void render_time_order(packet_info *pinfo, proto_item *top, bool final, const ss_capture_facts *facts)
 {
     sentence say_this = { "" };
-    sentence_add(&say_this, "This frame is %.6f s earlier than a frame before it in the file", ss_time_seconds(facts->first_late_by_ns));
+    sentence_add(&say_this, "This frame is %.6f s earlier than one before it in the file",
+                 ss_time_seconds(facts->first_late_by_ns));
     if (final && facts->late_frames > 1)
         sentence_add(&say_this, " (%u such frames)", facts->late_frames);
-    sentence_add_str(&say_this, ": the file is not in time order (several interfaces written in batches, "
-                     "mergecap -a, merged clocks). synsight reads each attempt's SYNs in their time order");
+    sentence_add_str(&say_this, ": the file is not in time order (interfaces written in batches, mergecap -a, "
+                     "merged clocks); synsight reads each attempt's SYNs in time order");
     say(pinfo, top, &ei_time_order, &say_this);
 }
 
@@ -1080,7 +1061,15 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
             /* what col_append_sep_str(" ") writes, in one append, not two:
              * each append walks the whole Info text */
             const char *info = col_get_text(pinfo->cinfo, COL_INFO);
+            /* An ICMP error whose quote the snaplen cut leaves the columns
+             * unwritable: its dissector locks them for the quoted packet and
+             * the exception the cut raises skips the unlock. */
+            gboolean writable = col_get_writable(pinfo->cinfo, -1);
+            if (!writable)
+                col_set_writable(pinfo->cinfo, -1, TRUE);
             col_append_str(pinfo->cinfo, COL_INFO, info && info[0] ? spaced : tag);
+            if (!writable)
+                col_set_writable(pinfo->cinfo, -1, FALSE);
         }
     }
     if (res->copy.of)

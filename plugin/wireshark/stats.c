@@ -88,7 +88,9 @@ static void attempts_cli_draw(void *data)
     attempts_cli *cli = data;
     /* frames after an attempt's last one still count: the capture's end
      * decides whether an attempt still open was unanswered or too young */
-    ss_attempt_table_settle(cli->model, facts_of_capture().end_ns);
+    ss_capture_facts facts = facts_of_capture();
+    ss_attempt_table_settle(cli->model, facts.end_ns);
+    ss_attempt_table_set_capture(cli->model, &facts);
     GString *text = g_string_new(NULL);
     if (cli->form == SS_FORM_TEXT)
         ss_attempt_table_format(cli->model, cli->filter, text);

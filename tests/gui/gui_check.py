@@ -346,6 +346,12 @@ def main():
         assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
         quit_cleanly(gui, proc, wid, "ftp data connection")
 
+        # 3f. A bridged host captured with -i any: each copy tagged with the
+        # frame it copies, the attempts counted once.
+        proc, wid, shot = filtered_packet_list(gui, gui.capture("bridge-any"), os.path.join(out, "copies.png"))
+        assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
+        quit_cleanly(gui, proc, wid, "copies")
+
         # 3e. The synsight configuration profile, installed as cmake --install
         # does: its columns, its filter buttons, its coloring rules (synsight's
         # on top of Wireshark's own: SYN/ACKs get Wireshark's grey).

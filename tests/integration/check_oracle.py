@@ -1,6 +1,7 @@
 """synsight against Wireshark's own TCP and ICMP fields, and the window-scale
 bound against the truth a full capture holds."""
 import os
+import subprocess
 from collections import defaultdict
 
 from outputs import synsight_output
@@ -8,10 +9,15 @@ from outputs import synsight_output
 TCP_FIELDS = ["frame.number", "frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
               "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags.syn",
               "tcp.flags.ack", "tcp.flags.reset", "tcp.flags.fin", "tcp.options.timestamp.tsval",
-              "tcp.options.timestamp.tsecr"]
+              "tcp.options.timestamp.tsecr", "tcp.len", "ip.id"]
 
 
-def tcp_segments(ts, name):
+def tcp_segments(ts, name, copies=None):
+    """Wireshark's TCP segments of name, in file order, each packet once: a
+    later copy of a SYN, SYN/ACK or RST (the same header, TSval, IPv4 ID and
+    length, less than 100 ms away, or less than 1 s with a TSval or an IPv4
+    ID: docs/syn-retries.md) is left out, and put in copies {frame: first
+    copy's frame} when given."""
     # the last occurrence: the innermost header of a tunnelled packet
     out = ts.run("-r", ts.capture(name), "-Y", "tcp and not icmp and not icmpv6", "-T", "fields",
                  "-E", "occurrence=l", *sum((["-e", f] for f in TCP_FIELDS), []))
@@ -28,8 +34,22 @@ def tcp_segments(ts, name):
             "syn": v["tcp.flags.syn"] in ("1", "True"), "ackf": v["tcp.flags.ack"] in ("1", "True"),
             "rst": v["tcp.flags.reset"] in ("1", "True"), "fin": v["tcp.flags.fin"] in ("1", "True"),
             "tsval": v["tcp.options.timestamp.tsval"], "tsecr": v["tcp.options.timestamp.tsecr"],
+            "len": int(v["tcp.len"] or 0), "ipid": int(v["ip.id"], 0) if v["ip.id"] else 0,
         })
-    return segs
+    kept, seen = [], defaultdict(list)
+    for s in segs:
+        if s["syn"] or s["rst"]:
+            key = (s["src"], s["dst"], s["seq"], s["ack"], s["syn"], s["ackf"], s["rst"], s["fin"], s["tsval"],
+                   s["len"], s["ipid"])
+            strong = bool(s["tsval"]) or s["ipid"] != 0
+            first = next((o for o in seen[key] if abs(s["time"] - o["time"]) < (1.0 if strong else 0.1)), None)
+            if first is not None:
+                if copies is not None:
+                    copies[s["frame"]] = first["frame"]
+                continue
+            seen[key].append(s)
+        kept.append(s)
+    return kept
 
 
 def syn_trains(segs):
@@ -39,7 +59,16 @@ def syn_trains(segs):
     for s in segs:
         if s["syn"] and not s["ackf"] and not s["fin"] and not s["rst"]:
             trains[(s["src"], s["dst"], s["seq"])].append(s)
+    for syns in trains.values():    # in time order, as the sender sent them (a file may not be)
+        syns.sort(key=lambda s: s["time"])
     return trains
+
+
+def syn_acked(syns, ack):
+    """Whether ack acknowledges the attempt of syns: ISN + 1, or ISN + 1 + the
+    data a SYN carried (TCP Fast Open)."""
+    isn = syns[0]["seq"]
+    return ack in {(isn + 1 + n) % 2**32 for n in {0, *(s["len"] for s in syns)}}
 
 
 # What the client application really got when the capture was made
@@ -54,7 +83,8 @@ OBSERVED_ERRNO = {
 }
 
 ICMP_FIELDS = ["frame.number", "icmp.type", "icmpv6.type", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
-               "ip.proto", "ipv6.nxt", "tcp.srcport", "tcp.dstport", "tcp.seq", "udp.srcport", "udp.dstport"]
+               "ip.proto", "ipv6.nxt", "tcp.srcport", "tcp.dstport", "tcp.seq", "udp.srcport", "udp.dstport",
+               "frame.time_epoch", "ip.id", "icmp.code", "icmpv6.code"]
 
 
 def check_refusals(ts, name, got, segs):
@@ -64,8 +94,20 @@ def check_refusals(ts, name, got, segs):
     out = ts.run("-r", ts.capture(name), "-Y", "icmp.type == 3 || icmpv6.type == 1", "-T", "fields",
                  "-E", "occurrence=a", *sum((["-e", f] for f in ICMP_FIELDS), []))
     checked = 0
+    seen = defaultdict(list)    # an error's bytes -> [(time, frame)]: its copies refuse nothing again
     for line in out.splitlines():
         v = {k: val.split(",") for k, val in zip(ICMP_FIELDS, line.split("\t"))}
+        key = tuple(tuple(v[k]) for k in ICMP_FIELDS if k not in ("frame.number", "frame.time_epoch"))
+        at, frame = float(v["frame.time_epoch"][0]), int(v["frame.number"][0])
+        strong = v["ip.id"][0] not in ("", "0x0000", "0")
+        original = next((f for t, f in seen[key] if abs(at - t) < (1.0 if strong else 0.1)), None)
+        if original is not None:
+            fields = dict(got.get(frame, []))
+            assert fields.get("synsight.copy_of") == str(original), (name, frame, "a copy of", original, fields)
+            assert "synsight.refusal" not in fields, (name, frame, "a copy refuses again", fields)
+            checked += 1
+            continue
+        seen[key].append((at, frame))
 
         def quoted(*keys):              # the quote is the second IP header; its transport the first after it
             for k in keys:
@@ -84,7 +126,16 @@ def check_refusals(ts, name, got, segs):
         v = {k: val[0] for k, val in v.items()}
         if quoted_proto == "6":
             if not v["tcp.seq"]:
-                continue                # fewer than 8 TCP bytes quoted: no refusal can be proven
+                # fewer than 8 TCP bytes quoted (a snaplen cut them): a refusal,
+                # if any, is unverified and of the latest SYN on the ports
+                if "synsight.refusal" in fields:
+                    syns = [s for s in segs if s["syn"] and not s["ackf"] and s["frame"] < frame
+                            and s["src"] == (quoted_src, int(v["tcp.srcport"] or -1))
+                            and s["dst"] == (quoted_dst, int(v["tcp.dstport"] or -1))]
+                    assert "synsight.refusal.unverified" in fields and syns, (name, frame, fields)
+                    assert fields.get("synsight.refusal.refuses") == str(syns[-1]["frame"]), (name, frame, fields)
+                    checked += 1
+                continue
             # inside an ICMP quote Wireshark shows the absolute sequence number
             syns = [s for s in segs if s["syn"] and not s["ackf"] and s["frame"] < frame
                     and s["src"] == (quoted_src, int(v["tcp.srcport"]))
@@ -105,19 +156,21 @@ def check_refusals(ts, name, got, segs):
     return checked
 
 
-def first_answer(segs, first, client, server, isn):
-    """The first segment after the attempt's first SYN that answers or
-    refuses it, from Wireshark's fields: the server's SYN/ACK or RST that
-    acknowledges ISN + 1, a server segment acknowledging ISN + 1, or a
-    client segment (ACK, data, FIN or RST) with seq = ISN + 1."""
-    want = (isn + 1) % 2**32
+def first_answer(segs, syns, client, server):
+    """The first segment after the attempt's first SYN in the file that
+    answers or refuses it, from Wireshark's fields: the server's SYN/ACK or
+    RST that acknowledges the SYN (syn_acked), a server segment
+    acknowledging it, or a client segment (ACK, data, FIN or RST) with that
+    seq."""
+    opened = min(s["frame"] for s in syns)
     for s in segs:
-        if s["frame"] <= first["frame"]:
+        if s["frame"] <= opened:
             continue
-        if s["src"] == server and s["dst"] == client and s["ack"] == want and \
+        if s["src"] == server and s["dst"] == client and syn_acked(syns, s["ack"]) and \
                 (s["syn"] and s["ackf"] or s["rst"] and s["ackf"] or s["ackf"] and not s["syn"]):
             return s
-        if s["src"] == client and s["dst"] == server and s["seq"] == want and not s["syn"] and (s["ackf"] or s["rst"]):
+        if s["src"] == client and s["dst"] == server and syn_acked(syns, s["seq"]) and not s["syn"] and \
+                (s["ackf"] or s["rst"]):
             return s
     return None
 
@@ -190,16 +243,24 @@ def check_oracle(ts, name):
     """Recompute every SYN-train number from Wireshark's raw TCP fields and
     compare with synsight's final output."""
     got = synsight_output(ts, name, "final")
-    segs = tcp_segments(ts, name)
+    copies = {}
+    segs = tcp_segments(ts, name, copies)
     trains = syn_trains(segs)
     checked = 0
+    # every later copy of a handshake segment names its first copy
+    for frame, original in copies.items():
+        fields = dict(got.get(frame, []))
+        assert fields.get("synsight.copy_of") == str(original), (name, frame, "a copy of", original, fields)
+        checked += 1
     answers = {}
     for (client, server, isn), syns in trains.items():
         first = syns[0]
-        answer = first_answer(segs, first, client, server, isn)
+        answer = first_answer(segs, syns, client, server)
         crossed = any(s["syn"] and not s["ackf"] and s["src"] == server and s["dst"] == client
                       and first["frame"] < s["frame"] < (answer or {"frame": 1 << 62})["frame"] for s in segs)
-        notable = len(syns) > 1 or answer is None or not (answer["syn"] and answer["ackf"])
+        data_ignored = answer is not None and answer["syn"] and syns[-1]["len"] > 0 and \
+            answer["ack"] == (isn + 1) % 2**32
+        notable = len(syns) > 1 or answer is None or not (answer["syn"] and answer["ackf"]) or data_ignored
         answers[(client, server, isn)] = (answer, notable)
         for i, s in enumerate(syns):
             fields = dict(got.get(s["frame"], []))
@@ -338,4 +399,35 @@ def check_derived(ts, name):
             else:
                 assert outcome != "answered", (name, label, key, f"{was} in the full capture", outcome)
             checked += 1
-    print(f"{name}: {checked} attempts in 3 derived captures: no false unanswered, no false answer")
+    checked += check_duplicated(ts, name, work, full)
+    print(f"{name}: {checked} attempts in 4 derived captures: no false unanswered, no false answer, "
+          "copies counted once")
+
+
+def check_duplicated(ts, name, work, full):
+    """NAME with every frame written twice, 7 µs apart (as `-i any` on a
+    bridged host holds it): every attempt gets NAME's own verdict, SYN count
+    and expert items, and every SYN's second copy is marked a copy."""
+    path = os.path.join(work, f"{name}.duplicated.pcapng")
+    shifted = os.path.join(work, f"{name}.shifted.pcapng")
+    # editcap and mergecap load no plugin: without the sanitizer preload
+    for cmd in (["editcap", "-t", "0.000007", ts.capture(name), shifted], ["mergecap", "-w", path, ts.capture(name), shifted]):
+        subprocess.run(["env", "-u", "LD_PRELOAD", *cmd], check=True, capture_output=True, timeout=120)
+    os.chmod(path, 0o644)
+    counts = {}
+    for capture in (name, path):
+        got = synsight_output(ts, capture, "final")
+        counts[capture] = {key: dict(got.get(syns[0]["frame"], [])).get("synsight.syn.count")
+                           for key, syns in syn_trains(tcp_segments(ts, capture)).items()}
+    doubled = attempt_verdicts(ts, path)
+    assert doubled.keys() == full.keys(), (name, "duplicated: other attempts", sorted(doubled), sorted(full))
+    for key, (outcome, experts) in doubled.items():
+        assert (outcome, experts) == full[key], (name, "duplicated", key, (outcome, experts), full[key])
+        assert counts[path][key] == counts[name][key], (name, "duplicated: SYN count", key, counts[path][key])
+    # each copy names an earlier frame; at least every SYN's copy is one
+    copies = {f: dict(fields)["synsight.copy_of"] for f, fields in synsight_output(ts, path, "final").items()
+              if "synsight.copy_of" in dict(fields)}
+    assert all(int(of) < f for f, of in copies.items()), (name, "duplicated: copies", copies)
+    syn_frames = sum(len(syns) for syns in syn_trains(tcp_segments(ts, name)).values())
+    assert len(copies) >= syn_frames, (name, "duplicated: a SYN's copy not marked", len(copies), syn_frames)
+    return len(doubled)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
-from check_oracle import announcements, syn_trains, tcp_segments
+from check_oracle import announcements, syn_acked, syn_trains, tcp_segments
 from outputs import same_as_expected, synsight_output
 
 VERDICT_ORDER = ["failed", "given up", "late", "ok", "pending"]
@@ -72,7 +72,7 @@ def check_table(ts, name):
             assert inferred == ("synsight.answer_not_captured" in fields), (name, r, fields)
         else:   # an ordinary handshake: answered at the first SYN by the next SYN/ACK
             answer = next(s for s in segs if s["frame"] > syns[0]["frame"] and s["syn"] and s["ackf"]
-                          and s["src"] == server and s["ack"] == (isn + 1) % 2**32)
+                          and s["src"] == server and syn_acked(syns, s["ack"]))
             assert (r["Verdict"], r["Outcome"], r["Answer"], r["Outcome frame"]) == \
                 ("ok", "answered", "synack", str(answer["frame"])), (name, r)
     # every attempt, ordinary ones too, names the message that announced its
