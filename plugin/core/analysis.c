@@ -246,8 +246,7 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         break;
     }
     bool noted = ss_attempt_note_present(&out->attempt) || out->refusal.present || out->refusal.cut_before_ports ||
-                 ss_window_note_present(&out->window) || out->copy.of || seg->frame == an->made.first_late_frame ||
-                 seg->frame == an->made.first_cut_quote;
+                 ss_window_note_present(&out->window) || out->copy.of || ss_analysis_capture_note_at(an, seg->frame);
     if (noted && !ss_frame_bits_set(an->noted, seg->frame))
         an->out_of_order = true;
     /* records are numbered in the order of these frames (a capture fed out
@@ -338,6 +337,11 @@ const char *ss_copy_cause_text(ss_copy_cause c)
         break;
     }
     return "";
+}
+
+bool ss_analysis_capture_note_at(const ss_analysis *an, uint32_t frame)
+{
+    return an && frame && (frame == an->made.first_late_frame || frame == an->made.first_cut_quote);
 }
 
 ss_copy ss_analysis_copy_of(const ss_analysis *an, uint32_t frame)

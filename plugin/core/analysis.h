@@ -61,6 +61,10 @@ typedef struct ss_capture_facts {
 
 typedef struct ss_analysis ss_analysis;
 
+/* Whether frame carries a note on how the capture was taken: the first frame
+ * out of time order, the first ICMP quote the snaplen cut. */
+bool ss_analysis_capture_note_at(const ss_analysis *an, uint32_t frame);
+
 ss_analysis *ss_analysis_new(void);
 void ss_analysis_free(ss_analysis *an);
 

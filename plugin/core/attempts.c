@@ -597,8 +597,7 @@ ss_icmp_match ss_attempts_refuse_icmp(ss_attempts *t, const ss_segment *seg, ss_
 }
 
 /* How many of an attempt's SYNs, the latest first, a copy is looked for
- * among: a copy is less than a second from its original, and an attempt's
- * SYNs are at least that far apart. */
+ * among at most (a hostile capture's train of SYNs a microsecond apart). */
 #define COPY_TRIES 64
 
 uint32_t ss_attempt_copied_syn(const ss_attempt *a, const ss_segment *seg, int64_t *original_ns)
@@ -606,8 +605,14 @@ uint32_t ss_attempt_copied_syn(const ss_attempt *a, const ss_segment *seg, int64
     if (!a || a->isn != seg->seq)
         return 0;
     uint32_t tries = 0;
+    /* The SYNs are in time order: those more than SS_COPY_STRONG_NS later
+     * are skipped, and the first more than that earlier ends the search (a
+     * retry is the SYN before it by a second or more: one look). */
     for (uint32_t i = a->syn_count; i-- > 0 && tries++ < COPY_TRIES;) {
         ss_syn s = ss_attempt_syn(a, i);
+        int64_t after = ss_time_diff(seg->time_ns, s.time_ns);
+        if (after >= SS_COPY_STRONG_NS)
+            break;
         if (s.has_ts == seg->has_ts && (!s.has_ts || s.tsval == seg->tsval) &&
             ss_is_copy(s.time_ns, seg->time_ns, seg->has_ts)) {
             *original_ns = s.time_ns;

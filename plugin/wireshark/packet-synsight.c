@@ -125,9 +125,8 @@ static bool recall(packet_info *pinfo, ss_frame_result *res)
         res->window = *w;
     bool window_marked = !w && ss_analysis_kept_window(analysis, pinfo->num, &res->window);
     res->copy = ss_analysis_copy_of(analysis, pinfo->num);
-    ss_capture_facts facts = ss_analysis_facts(analysis);
-    return a || r || w || attempt_marked || window_marked || res->copy.of || pinfo->num == facts.first_late_frame ||
-           pinfo->num == facts.first_cut_quote;
+    return a || r || w || attempt_marked || window_marked || res->copy.of ||
+           ss_analysis_capture_note_at(analysis, pinfo->num);
 }
 
 static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)

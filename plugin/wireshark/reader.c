@@ -452,8 +452,6 @@ bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_seg
     seg->frame = pinfo->num;
     seg->time_ns = ss_time_of(&pinfo->abs_ts);
     seg->interface_id = SS_REC_INTERFACE_ID(pinfo);
-    seg->captured_len = tvb_captured_length(tvb);
-    seg->snaplen_cut = tvb_captured_length(tvb) < tvb_reported_length(tvb);
     if (!tree)
         return false;
 
@@ -461,6 +459,8 @@ bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_seg
     GPtrArray *icmp = items_of(tree, LAYER_ICMP);
     GPtrArray *icmpv6 = items_of(tree, LAYER_ICMPV6);
     if (icmp || icmpv6) {
+        seg->captured_len = tvb_captured_length(tvb);
+        seg->snaplen_cut = seg->captured_len < tvb_reported_length(tvb);
         if (!read_icmp((icmp ? icmp : icmpv6)->pdata[0], icmp == NULL, seg))
             return false;
         seg->cooked = cooked_capture(pinfo);
