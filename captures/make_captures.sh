@@ -498,23 +498,18 @@ four_connections() {
   wait $dropped || true
 }
 
-cap_bridge_any() {
+bridge_capture() {  # NAME DUMPCAP-ARGS...
+  local name=$1; shift
   bridge_setup
   s $peer serve 10.0.0.2 80 --seconds 30 &
   sleep 0.3
-  start_capture_in "$B" "$out/bridge-any.pcapng" -i any
+  start_capture_in "$B" "$out/$name.pcapng" "$@"
   four_connections
 }
-
+cap_bridge_any() { bridge_capture bridge-any -i any; }
 # the same on the bridge's two ports: one pcapng with two interfaces, each
 # written in its own batches (the file is not in time order)
-cap_bridge_two_interfaces() {
-  bridge_setup
-  s $peer serve 10.0.0.2 80 --seconds 30 &
-  sleep 0.3
-  start_capture_in "$B" "$out/bridge-two-interfaces.pcapng" -i c1 -i s1
-  four_connections
-}
+cap_bridge_two_interfaces() { bridge_capture bridge-two-interfaces -i c1 -i s1; }
 
 # A client-side and a server-side capture of the same connections, as two
 # teams take them: a 4-SYN attempt answered late (the DROP rule goes after

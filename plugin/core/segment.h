@@ -104,7 +104,8 @@ typedef struct ss_segment {
     uint64_t digest;            /* the bytes every copy of the packet shares */
     bool     strong_identity;   /* they hold a nonzero IPv4 ID or a TCP timestamp */
     bool     cooked;            /* a Linux cooked capture (`-i any`) */
-    uint32_t interface_id;      /* the capture's interface (pcapng), + 1; 0 when unknown */
+    uint32_t interface_id;      /* the capture's interface (pcapng), + 1; 0 when unknown (or not read:
+                                 * cooked and interface_id are read where digest is, and for SYNs) */
     uint32_t captured_len;      /* SS_SEG_ICMP_ERROR: bytes of the frame captured (a snaplen cuts it) */
     bool     snaplen_cut;       /* SS_SEG_ICMP_ERROR: fewer bytes captured than the frame had */
 } ss_segment;

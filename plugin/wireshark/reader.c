@@ -451,7 +451,6 @@ bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_seg
     memset(seg, 0, sizeof *seg);
     seg->frame = pinfo->num;
     seg->time_ns = ss_time_of(&pinfo->abs_ts);
-    seg->interface_id = SS_REC_INTERFACE_ID(pinfo);
     if (!tree)
         return false;
 
@@ -464,6 +463,7 @@ bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_seg
         if (!read_icmp((icmp ? icmp : icmpv6)->pdata[0], icmp == NULL, seg))
             return false;
         seg->cooked = cooked_capture(pinfo);
+        seg->interface_id = SS_REC_INTERFACE_ID(pinfo);
         return true;
     }
 
@@ -471,8 +471,11 @@ bool ss_read_segment(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, ss_seg
     if (tcp) {
         if (!read_transport(pinfo, tcp->pdata[0], false, seg))
             return false;
-        if (seg->digest || (seg->flags & SS_TCP_SYN))
+        if (seg->digest || (seg->flags & SS_TCP_SYN)) {
+            /* how the frame was captured: only where a copy is looked for */
             seg->cooked = cooked_capture(pinfo);
+            seg->interface_id = SS_REC_INTERFACE_ID(pinfo);
+        }
         seg->announced = room;
         seg->announced_count = room_len && seg->payload_len ? read_announced(tree, pinfo, room, room_len) : 0;
         return true;
