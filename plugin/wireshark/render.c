@@ -9,6 +9,7 @@
  */
 #include "render.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
