@@ -613,6 +613,126 @@ cap_syn_delayed_by_capture() {
   rm -rf "$tmp"
 }
 
+# --- causes: why a listener did not answer, what the application saw ----
+
+# listen(1) and one accept() every 4 s: six clients at once, the SYNs that
+# find the queue full are dropped (ListenOverflows) while the same port
+# answers others; syncookies off, as a tuned server has them
+cap_listen_queue_full() {
+  server_sysctl net.ipv4.tcp_syncookies=0
+  client_sysctl net.ipv4.tcp_syn_retries=3 net.ipv4.tcp_syn_linear_timeouts=0
+  s $peer backlog-server 10.0.0.2 80 --backlog 1 --accept-every 4 --seconds 22 &
+  sleep 0.3
+  start_capture listen-queue-full
+  c $peer clients 10.0.0.2 80 --count 6 --stagger 0.05
+  s nstat -az TcpExtListenOverflows TcpExtListenDrops >&2 || true
+}
+
+# the client's RST is lost (an OUTPUT rule), the server keeps the old
+# connection ESTABLISHED; the client connects again from the same port
+cap_challenge_ack_established() {
+  s $peer serve 10.0.0.2 80 --seconds 15 --hold 10 &
+  sleep 0.3
+  start_capture challenge-ack-established
+  c $peer stale-reconnect 10.0.0.2 80 --bind-port 40000
+  s nstat -az TcpExtTCPChallengeACK >&2 || true
+}
+
+# the same, the server in CLOSE_WAIT (it got the client's FIN, never closed)
+cap_challenge_ack_close_wait() {
+  s $peer serve 10.0.0.2 80 --seconds 15 --hold 10 &
+  sleep 0.3
+  start_capture challenge-ack-close-wait
+  c $peer stale-reconnect 10.0.0.2 80 --bind-port 40001 --close-wait
+  s nstat -az TcpExtTCPChallengeACK >&2 || true
+}
+
+# TCP_DEFER_ACCEPT: the client's bare ACK leaves the connection in SYN_RECV,
+# the server retransmits its SYN/ACK until the request comes 4 s later
+cap_defer_accept() {
+  s $peer defer-server 10.0.0.2 80 --defer 1 --seconds 15 &
+  sleep 0.3
+  start_capture defer-accept
+  c $peer late-sender 10.0.0.2 80 --wait 4
+}
+
+# a middlebox that drops ECN-setup SYNs (ECE and CWR set); Linux retries
+# without ECN (tcp_ecn_fallback, RFC 3168 section 6.1.1.1)
+cap_ecn_fallback() {
+  client_sysctl net.ipv4.tcp_ecn=1 net.ipv4.tcp_ecn_fallback=1
+  s iptables -A INPUT -p tcp --dport 80 --syn -m ecn --ecn-tcp-ece --ecn-tcp-cwr -j DROP
+  s $peer serve 10.0.0.2 80 --seconds 8 &
+  sleep 0.3
+  start_capture ecn-fallback
+  c $peer connect 10.0.0.2 80 --send
+}
+
+# the kernel gives up: tcp_syn_retries=2 (3 SYNs, ETIMEDOUT after 7 s);
+# the application then tries once more from a new port
+cap_kernel_gives_up() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  client_sysctl net.ipv4.tcp_syn_retries=2 net.ipv4.tcp_syn_linear_timeouts=0
+  start_capture kernel-gives-up
+  c $peer give-up-then-retry 10.0.0.2 80 --tries 2 || true
+}
+
+# the application gives up: a Python connect timeout of 5 s with Linux's
+# default limit (tcp_syn_retries=6, 127 s); the capture goes on 8 s more,
+# a ping each second the other traffic that shows it (a quiet link's
+# capture ends, as far as a reader can tell, with its last frame)
+cap_app_gives_up() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  client_sysctl net.ipv4.tcp_syn_retries=6 net.ipv4.tcp_syn_linear_timeouts=0
+  start_capture app-gives-up
+  c ping -q -i 1 -c 13 10.0.0.2 >/dev/null &
+  c $peer connect 10.0.0.2 80 --timeout 5 || true
+  sleep 8
+}
+
+# the same with the linear first retries (Linux >= 6.5, tcp_syn_linear_timeouts=4)
+cap_app_gives_up_linear() {
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  client_sysctl net.ipv4.tcp_syn_retries=6 net.ipv4.tcp_syn_linear_timeouts=4
+  start_capture app-gives-up-linear
+  c ping -q -i 1 -c 11 10.0.0.2 >/dev/null &
+  c $peer connect 10.0.0.2 80 --timeout 5.5 || true
+  sleep 4
+}
+
+# --- other stacks (SYNTHETIC: a raw-socket client, stack_peer.py, sends
+# what macOS, FreeBSD and Windows send; the server is the real kernel) ----
+stack="python3 $here/stack_peer.py"
+
+# macOS/FreeBSD: 1 s steps, and no window scale or timestamps from the 3rd
+# retransmission on; the server's path drops SYNs that carry window scale
+# (an old middlebox), so the 4th SYN, without it, is the one answered
+cap_apple_options_dropped() {
+  c iptables -A OUTPUT -p tcp --tcp-flags RST RST -j DROP
+  s iptables -A INPUT -p tcp --dport 80 --syn -m tcp --tcp-option 3 -j DROP
+  s $peer serve 10.0.0.2 80 --seconds 12 &
+  sleep 0.3
+  start_capture apple-options-dropped
+  c $stack apple 10.0.0.1 10.0.0.2 80
+}
+
+# Windows: RTO 3 s, 2 retransmissions, then WSAETIMEDOUT at 21 s; pings
+# show the capture going on past it
+cap_windows_syn_timeout() {
+  c iptables -A OUTPUT -p tcp --tcp-flags RST RST -j DROP
+  s iptables -A INPUT -p tcp --dport 80 -j DROP
+  start_capture windows-syn-timeout
+  c ping -q -i 1 -c 25 10.0.0.2 >/dev/null &
+  c $stack windows 10.0.0.1 10.0.0.2 80
+  sleep 13
+}
+
+# Windows: a refused connect() sent again twice, 0.5 s apart, then a new port
+cap_windows_refused() {
+  c iptables -A OUTPUT -p tcp --tcp-flags RST RST -j DROP
+  start_capture windows-refused
+  c $stack windows-refused 10.0.0.1 10.0.0.2 80
+}
+
 all=$(declare -F | awk '$3 ~ /^cap_/ {sub(/^cap_/, "", $3); print $3}')
 names=${*:-$all}
 trap teardown EXIT

@@ -292,6 +292,100 @@ def split_server(args):
                     (client, 0))
 
 
+def backlog_server(args):
+    """A listener whose accept queue is nearly always full: listen(backlog),
+    and one accept() every --accept-every seconds. The kernel drops the SYNs
+    that arrive while the queue is full (nstat: ListenOverflows, ListenDrops)."""
+    s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((args.host, args.port))
+    s.listen(args.backlog)
+    deadline = time.time() + args.seconds
+    time.sleep(args.first_accept)
+    while time.time() < deadline:
+        s.settimeout(max(0.1, deadline - time.time()))
+        try:
+            conn, _ = s.accept()
+        except OSError:
+            break
+        threading.Thread(target=answer, args=(conn, 0), daemon=True).start()
+        time.sleep(args.accept_every)
+
+
+def clients(args):
+    """--count clients connecting at once (--stagger apart), each with an
+    optional application timeout (settimeout) and a request once connected."""
+    threads = []
+    for _ in range(args.count):
+        t = threading.Thread(target=connect_once, args=(args.host, args.port, 0, args.timeout, True))
+        threads.append(t)
+        t.start()
+        time.sleep(args.stagger)
+    for t in threads:
+        t.join()
+
+
+def iptables(*rule):
+    import subprocess
+    subprocess.run(["iptables", *rule], check=True)
+
+
+def stale_reconnect(args):
+    """A client whose RST is lost: it connects, then (--close-wait: after
+    sending its FIN, which leaves the server in CLOSE_WAIT) aborts with
+    SO_LINGER 0 while an OUTPUT rule drops its RST, so the server still
+    holds the connection. It then connects again from the same port: the
+    server answers the SYN with a challenge ACK (RFC 5961 section 4)."""
+    rst = ["OUTPUT", "-p", "tcp", "--dport", str(args.port), "--tcp-flags", "RST", "RST", "-j", "DROP"]
+    s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", args.bind_port))
+    s.connect((args.host, args.port))
+    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    time.sleep(0.3)
+    if args.close_wait:
+        s.shutdown(socket.SHUT_WR)
+        time.sleep(0.3)
+    iptables("-A", *rst)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    s.close()
+    time.sleep(0.3)
+    iptables("-D", *rst)
+    time.sleep(args.pause)
+    connect_once(args.host, args.port, args.bind_port, 0, True)
+
+
+def defer_server(args):
+    """A listener with TCP_DEFER_ACCEPT: the kernel keeps a connection whose
+    final ACK carries no data in SYN_RECV, retransmitting its SYN/ACK,
+    until data arrives (or the deferral runs out)."""
+    s = socket.socket(family_of(args.host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, args.defer)
+    s.bind((args.host, args.port))
+    s.listen(16)
+    s.settimeout(args.seconds)
+    try:
+        conn, _ = s.accept()
+        answer(conn, 0)
+    except OSError:
+        pass
+
+
+def late_sender(args):
+    """Connects, then sends its request only after --wait seconds."""
+    ok = connect_once(args.host, args.port, 0, 0, True, hold=args.wait)
+    sys.exit(0 if ok else 1)
+
+
+def give_up_then_retry(args):
+    """An application that connects with the kernel's own limit and, when
+    connect() fails, tries once more from a new port at once."""
+    for _ in range(args.tries):
+        if connect_once(args.host, args.port, 0, args.timeout, True):
+            return
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -369,6 +463,45 @@ def main():
     sp.add_argument("port", type=int)
     sp.add_argument("--seconds", type=float, default=10)
     sp.set_defaults(fn=split_server)
+    bl = sub.add_parser("backlog-server")
+    bl.add_argument("host")
+    bl.add_argument("port", type=int)
+    bl.add_argument("--backlog", type=int, default=1)
+    bl.add_argument("--first-accept", type=float, default=0)
+    bl.add_argument("--accept-every", type=float, default=4)
+    bl.add_argument("--seconds", type=float, default=20)
+    bl.set_defaults(fn=backlog_server)
+    cl = sub.add_parser("clients")
+    cl.add_argument("host")
+    cl.add_argument("port", type=int)
+    cl.add_argument("--count", type=int, default=6)
+    cl.add_argument("--stagger", type=float, default=0.05)
+    cl.add_argument("--timeout", type=float, default=0)
+    cl.set_defaults(fn=clients)
+    sr = sub.add_parser("stale-reconnect")
+    sr.add_argument("host")
+    sr.add_argument("port", type=int)
+    sr.add_argument("--bind-port", type=int, default=40000)
+    sr.add_argument("--close-wait", action="store_true")
+    sr.add_argument("--pause", type=float, default=1)
+    sr.set_defaults(fn=stale_reconnect)
+    ds = sub.add_parser("defer-server")
+    ds.add_argument("host")
+    ds.add_argument("port", type=int)
+    ds.add_argument("--defer", type=int, default=5)
+    ds.add_argument("--seconds", type=float, default=20)
+    ds.set_defaults(fn=defer_server)
+    ls = sub.add_parser("late-sender")
+    ls.add_argument("host")
+    ls.add_argument("port", type=int)
+    ls.add_argument("--wait", type=float, default=4)
+    ls.set_defaults(fn=late_sender)
+    gr = sub.add_parser("give-up-then-retry")
+    gr.add_argument("host")
+    gr.add_argument("port", type=int)
+    gr.add_argument("--tries", type=int, default=2)
+    gr.add_argument("--timeout", type=float, default=0)
+    gr.set_defaults(fn=give_up_then_retry)
     args = p.parse_args()
     args.fn(args)
 

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "causes.h"
 #include "copies.h"
 #include "frame_bits.h"
 #include "frame_log.h"
@@ -46,6 +47,9 @@ struct ss_analysis {
     uint32_t handshake_frames;
     ss_copies    *copies;           /* SYN/ACKs, RSTs and ICMP errors by digest (a SYN's copies: by its attempt) */
     ss_frame_log *copy_of;          /* copy frame -> ss_copy */
+    ss_listeners *listeners;        /* each server endpoint's SYN/ACKs: was it answering others? */
+    GHashTable   *reused_after;     /* first SYN of an attempt on a 4-tuple that had an answered attempt ->
+                                     * that attempt's first SYN (a challenge ACK's older connection) */
     ss_capture_facts made;          /* what the frames fed so far say about how the capture was taken */
     uint32_t interfaces_max;        /* the highest interface (+ 1) a frame came from */
     uint32_t cooked_copies;
@@ -74,6 +78,7 @@ ss_analysis *ss_analysis_new(void)
     an->window_marks = ss_window_marks_new();
     an->copies = ss_copies_new();
     an->copy_of = ss_frame_log_new(sizeof(ss_copy));
+    an->listeners = ss_listeners_new();
     return an;
 }
 
@@ -100,6 +105,9 @@ void ss_analysis_free(ss_analysis *an)
     ss_window_marks_free(an->window_marks);
     ss_copies_free(an->copies);
     ss_frame_log_free(an->copy_of);
+    ss_listeners_free(an->listeners);
+    if (an->reused_after)
+        g_hash_table_destroy(an->reused_after);
     if (an->floods) {
         g_hash_table_destroy(an->flood_at);
         g_ptr_array_unref(an->floods);
@@ -220,10 +228,18 @@ bool ss_analysis_feed(ss_analysis *an, const ss_segment *seg, ss_frame_result *o
         else if (out->attempt.role == SS_ROLE_SYN && out->attempt.syn_index == 0) {
             if (latest)
                 remember_replaced_syns(an, latest, latest_id);
+            if (latest && latest->outcome == SS_OUTCOME_ANSWERED) {
+                if (!an->reused_after)
+                    an->reused_after = g_hash_table_new(g_direct_hash, g_direct_equal);
+                g_hash_table_insert(an->reused_after, GUINT_TO_POINTER(seg->frame),
+                                    GUINT_TO_POINTER(latest->first_syn.frame));
+            }
             const ss_announcement *by = ss_announcements_find(an->announcements, &seg->tuple.dst, seg->tuple.dport);
             if (by)
                 ss_attempt_set_announced(an->attempts, out->attempt.attempt, by);
         }
+        if ((seg->flags & (SS_TCP_SYN | SS_TCP_ACK | SS_TCP_RST)) == (SS_TCP_SYN | SS_TCP_ACK))
+            ss_listeners_add_synack(an->listeners, seg);
         if (seg->announced_count)
             ss_announcements_add(an->announcements, seg);
         ss_refusal_from_rst(seg, &out->attempt, &out->refusal);
@@ -469,4 +485,115 @@ const ss_flood *ss_analysis_flood_at(ss_analysis *an, uint32_t frame, uint32_t m
         an->floods_frames = an->frames;
     }
     return g_hash_table_lookup(an->flood_at, GUINT_TO_POINTER(frame));
+}
+
+bool ss_attempt_waited(const ss_attempt *a, int64_t capture_end_ns)
+{
+    ss_outcome end = ss_attempt_final_outcome(a, capture_end_ns);
+    return end == SS_OUTCOME_UNANSWERED || (end == SS_OUTCOME_ANSWERED && ss_attempt_syns_at_outcome(a) >= 2);
+}
+
+/* Attempts looked at around another for the same client's next try: a
+ * bound, so that a scan or flood between costs nothing much. */
+#define NEIGHBOURS_READ 256
+
+/* Whether b goes from a's client host to a's server endpoint. */
+static bool same_client_and_server(const ss_attempt *a, const ss_attempt *b)
+{
+    ss_tuple x = ss_attempt_tuple(a), y = ss_attempt_tuple(b);
+    return x.dport == y.dport && memcmp(&x.src, &y.src, sizeof x.src) == 0 && memcmp(&x.dst, &y.dst, sizeof x.dst) == 0;
+}
+
+/* The same client's next attempt to the same server after a's last SYN. */
+static const ss_attempt *next_attempt_of(const ss_analysis *an, uint32_t id, const ss_attempt *a, int64_t until_ns)
+{
+    int64_t last_ns = ss_attempt_syn(a, a->syn_count - 1).time_ns;
+    uint32_t count = ss_attempts_count(an->attempts);
+    for (uint32_t i = id + 1; i < count && i <= id + NEIGHBOURS_READ; i++) {
+        const ss_attempt *b = ss_attempts_get(an->attempts, i);
+        if (b->first_syn.time_ns > until_ns)
+            break;
+        if (b->first_syn.time_ns >= last_ns && same_client_and_server(a, b))
+            return b;
+    }
+    return NULL;
+}
+
+static ss_give_up_reading read_give_up(const ss_analysis *an, const ss_attempt *a, const ss_stack_reading *stack)
+{
+    ss_give_up_reading none;
+    memset(&none, 0, sizeof none);
+    uint32_t id;
+    if (!stack->next_due_ns || !ss_attempts_latest_id(an->attempts, a, &id))
+        return none;
+    int64_t last_ns = ss_attempt_syn(a, a->syn_count - 1).time_ns;
+    int64_t until_ns = last_ns + stack->next_due_ns + stack->next_due_ns / 2;
+    const ss_attempt *next = next_attempt_of(an, id, a, until_ns);
+    ss_give_up_reading g = ss_attempt_gave_up(a, stack, an->end_ns, next ? next->first_syn.time_ns : 0,
+                                              next ? next->first_syn.frame : 0);
+    if (g.who == SS_GAVE_UP_KERNEL_LOWERED || g.next_attempt || stack->stack == SS_STACK_UNKNOWN ||
+        stack->limit_raised || a->syn_count >= stack->max_syns || ss_attempt_outcome_frame(a))
+        return g;
+    /* no next attempt to show it: an earlier attempt of the client's, as
+     * long and followed by this one when its kernel gave up, does (the
+     * same host's limit; this one's capture may end as it gives up) */
+    for (uint32_t i = id; i-- > 0 && i + NEIGHBOURS_READ >= id;) {
+        const ss_attempt *b = ss_attempts_get(an->attempts, i);
+        if (b->syn_count != a->syn_count || !same_client_and_server(a, b) || ss_attempt_outcome_frame(b))
+            continue;
+        ss_stack_reading bs = ss_attempt_stack(b);
+        if (bs.stack != stack->stack)
+            continue;
+        ss_give_up_reading bg = ss_attempt_gave_up(b, &bs, an->end_ns, a->first_syn.time_ns, a->first_syn.frame);
+        if (bg.who == SS_GAVE_UP_KERNEL_LOWERED) {
+            g.who = SS_GAVE_UP_KERNEL_LOWERED;
+            g.lowered_retries = bg.lowered_retries;
+            g.from_ns = ss_attempt_span_ns(a);
+            g.by_ns = g.from_ns + stack->next_due_ns;
+            g.earlier_attempt = b->first_syn.frame;
+        }
+        break;
+    }
+    return g;
+}
+
+void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, ss_attempt_causes *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!an || !a)
+        return;
+    out->stack = ss_attempt_stack(a);
+    if (ss_attempt_final_outcome(a, an->end_ns) == SS_OUTCOME_UNANSWERED)
+        out->gave_up = read_give_up(an, a, &out->stack);
+    if (ss_attempt_waited(a, an->end_ns)) {
+        ss_tuple t = ss_attempt_tuple(a);
+        int64_t from = a->first_syn.time_ns - SS_NS_PER_SEC;
+        int64_t to = ss_attempt_outcome_frame(a) ? ss_attempt_outcome_time_ns(a)
+                                                 : ss_attempt_syn(a, a->syn_count - 1).time_ns + SS_NS_PER_SEC;
+        out->port_answered = ss_listeners_answered_other(an->listeners, &t, from, to, time_ns);
+    }
+    if (ss_attempt_challenge_ack(a) && an->reused_after) {
+        gpointer older;
+        if (g_hash_table_lookup_extended(an->reused_after, GUINT_TO_POINTER(a->first_syn.frame), NULL, &older))
+            out->earlier_connection = GPOINTER_TO_UINT(older);
+    }
+}
+
+bool ss_analysis_synack_train(const ss_analysis *an, const ss_attempt_note *note, ss_synack_train *out)
+{
+    memset(out, 0, sizeof *out);
+    return an && note->synack_conn && ss_attempts_synack_train(an->attempts, note->synack_conn, note->synack_dir, out);
+}
+
+bool ss_analysis_attempt_causes(const ss_analysis *an, uint32_t first_frame, ss_attempt_causes *out)
+{
+    const ss_attempt *a = an ? attempt_opened_at(an, first_frame) : NULL;
+    if (!a)
+        a = an ? ss_attempts_first_syn_at(an->attempts, first_frame) : NULL;
+    if (!a) {
+        memset(out, 0, sizeof *out);
+        return false;
+    }
+    ss_analysis_causes(an, a, a->first_syn.time_ns, out);
+    return true;
 }

@@ -7,6 +7,7 @@
 #define SYNSIGHT_ANALYSIS_H
 
 #include "attempts.h"
+#include "causes.h"
 #include "refusals.h"
 #include "window.h"
 #include "segment.h"
@@ -27,7 +28,21 @@ typedef struct ss_frame_result {
     const ss_flood *flood;      /* final view, a first SYN: the flood summary it carries, or NULL */
     ss_copy  copy;              /* a copy of a packet captured before (copies.h); the analyses did not see
                                  * this one */
+    const struct ss_attempt_causes *causes;     /* final view, a SYN or outcome frame of an attempt worth
+                                                 * showing, and a challenge ACK: why it went as it did, or NULL */
+    ss_synack_train synack_train;   /* final view, a retransmitted SYN/ACK: its train as the capture ends */
 } ss_frame_result;
+
+/* Why an attempt went as it did, as the whole capture shows it (final
+ * view; ss_analysis_causes). */
+typedef struct ss_attempt_causes {
+    ss_stack_reading stack;     /* whose stack sent the SYNs, and when it gives up */
+    ss_give_up_reading gave_up; /* an unanswered attempt whose SYNs stopped early: who ended it */
+    uint32_t port_answered;     /* the server endpoint's SYN/ACK to another client nearest the frame asked
+                                 * about, while the attempt waited; 0 none (or not asked: answered at once) */
+    uint32_t earlier_connection;/* a challenge ACK's attempt: the first SYN of the connection the server
+                                 * still held on the 4-tuple, if the capture has it; 0 none */
+} ss_attempt_causes;
 
 /* Why a capture holds copies of its packets, as far as it shows. */
 typedef enum ss_copy_cause {
@@ -108,6 +123,22 @@ bool ss_analysis_kept_attempt(const ss_analysis *an, uint32_t frame, const ss_tu
 bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_note *note);
 /* The note ss_analysis_keep_window kept for frame, with its sides, if any. */
 bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note);
+
+/* Once every frame has been fed: why attempt a went as it did, read for
+ * the frame at time_ns (its SYN or outcome frame). */
+void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, ss_attempt_causes *out);
+
+/* Once every frame has been fed: the SYN/ACK train a retransmitted
+ * SYN/ACK's note names. */
+bool ss_analysis_synack_train(const ss_analysis *an, const ss_attempt_note *note, ss_synack_train *out);
+
+/* The same for the attempt whose first SYN is first_frame (the attempts
+ * table); false when there is none. */
+bool ss_analysis_attempt_causes(const ss_analysis *an, uint32_t first_frame, ss_attempt_causes *out);
+
+/* Whether an attempt's SYNs look for a listener that answered others: it
+ * went unanswered, or was answered only after retries. */
+bool ss_attempt_waited(const ss_attempt *a, int64_t capture_end_ns);
 
 /* Once every frame has been fed: the flood summary whose first lone SYN is
  * frame (see ss_attempts_floods; min_sources 0: none), or NULL. Computed

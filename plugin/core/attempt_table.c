@@ -145,6 +145,41 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
     return r;
 }
 
+/* Counted in its destination's listener_up: failed or late while the port answered others. */
+static bool row_listener_up(const ss_attempt_row *r)
+{
+    ss_attempt_class c = ss_attempt_row_class(r);
+    return r->port_answered && (c == SS_CLASS_FAILED || c == SS_CLASS_ANSWERED_LATE);
+}
+
+void ss_attempt_table_set_causes(ss_attempt_table *t, uint32_t first_frame, const ss_attempt_causes *c)
+{
+    ss_attempt_row *r = g_hash_table_lookup(t->by_frame, GUINT_TO_POINTER(first_frame));
+    if (!r)
+        return;
+    ss_destination_row *d = destination(t, &r->tuple);
+    if (r->causes_set && row_listener_up(r))
+        d->listener_up--;
+    r->causes_set = true;
+    r->stack = c->stack.stack;
+    r->gives_up_s = c->stack.stack != SS_STACK_UNKNOWN && c->stack.gives_up_ns ? ss_time_seconds(c->stack.gives_up_ns)
+                                                                               : -1.0;
+    r->gave_up = c->gave_up.who;
+    r->port_answered = c->port_answered;
+    if (row_listener_up(r))
+        d->listener_up++;
+}
+
+void ss_attempt_table_fill_causes(ss_attempt_table *t, bool (*causes_of)(uint32_t first_frame, ss_attempt_causes *c))
+{
+    for (guint i = 0; causes_of && i < t->rows->len; i++) {
+        const ss_attempt_row *r = g_ptr_array_index(t->rows, i);
+        ss_attempt_causes c;
+        if (causes_of(r->first_frame, &c))
+            ss_attempt_table_set_causes(t, r->first_frame, &c);
+    }
+}
+
 void ss_attempt_table_settle(ss_attempt_table *t, int64_t capture_end_ns)
 {
     for (guint i = 0; i < t->rows->len; i++) {
@@ -347,12 +382,13 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
 {
     static const char *const attempt_headers[] = { "Verdict", "Client", "Server", "SYNs", "First SYN (s)", "To outcome (s)",
                                                    "Schedule", "Outcome", "Answer", "Outcome frame", "First SYN frame",
-                                                   "Announced in", "Announced by" };
+                                                   "Announced in", "Announced by", "Stack", "Gives up (s)",
+                                                   "Gave up", "Port answered" };
     static const gboolean attempt_right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, TRUE, TRUE,
-                                              TRUE, FALSE };
+                                              TRUE, FALSE, FALSE, TRUE, FALSE, TRUE };
     static const char *const dest_headers[] = { "Destination", "Attempts", "Answered", "Refused", "Unanswered",
-                                                "Superseded", "Pending" };
-    static const gboolean dest_right[] = { FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
+                                                "Superseded", "Pending", "Listener up" };
+    static const gboolean dest_right[] = { FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
     static const char rule[] = "=============================================================================="
                                "==================\n";
     char client[80], server[80];
@@ -416,6 +452,16 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
         else
             text_cell(&tt, "-");
         text_cell(&tt, "%s", ss_attempt_row_announced_by(r));
+        text_cell(&tt, "%s", r->causes_set && r->syn_count >= 2 ? ss_stack_name(r->stack) : "-");
+        if (r->causes_set && r->gives_up_s >= 0)
+            text_cell(&tt, "%.0f", r->gives_up_s);
+        else
+            text_cell(&tt, "-");
+        text_cell(&tt, "%s", ss_gave_up_name(r->gave_up));
+        if (r->port_answered)
+            text_cell(&tt, "%u", r->port_answered);
+        else
+            text_cell(&tt, "-");
     }
     g_ptr_array_unref(sorted);
     text_table_print(&tt, out);
@@ -434,6 +480,7 @@ void ss_attempt_table_format(const ss_attempt_table *t, const char *filter, GStr
         text_cell(&dt, "%u", d->unanswered);
         text_cell(&dt, "%u", d->superseded);
         text_cell(&dt, "%u", d->pending);
+        text_cell(&dt, "%u", d->listener_up);
     }
     g_ptr_array_unref(dest);
     text_table_print(&dt, out);
@@ -477,11 +524,12 @@ typedef struct machine_cell {
 enum {
     MC_VERDICT, MC_CLIENT_ADDR, MC_CLIENT_PORT, MC_SERVER_ADDR, MC_SERVER_PORT, MC_SYNS, MC_FIRST_SYN_S,
     MC_TO_OUTCOME_S, MC_SCHEDULE, MC_OUTCOME, MC_ANSWER, MC_OUTCOME_FRAME, MC_FIRST_SYN_FRAME, MC_ANNOUNCED_IN,
-    MC_ANNOUNCED_BY, MC_COUNT
+    MC_ANNOUNCED_BY, MC_STACK, MC_GIVES_UP_S, MC_GAVE_UP, MC_PORT_ANSWERED, MC_COUNT
 };
 static const char *const machine_names[MC_COUNT] = {
     "verdict", "client_addr", "client_port", "server_addr", "server_port", "syns", "first_syn_s", "to_outcome_s",
     "schedule", "outcome", "answer", "outcome_frame", "first_syn_frame", "announced_in", "announced_by",
+    "stack", "gives_up_s", "gave_up", "port_answered",
 };
 
 static machine_cell cell_string(const char *s) { return (machine_cell){ s ? CELL_STRING : CELL_NONE, s, 0, 0 }; }
@@ -510,6 +558,11 @@ static void machine_cells(const ss_attempt_row *r, char *client, char *server, s
     c[MC_FIRST_SYN_FRAME] = cell_uint(r->first_frame);
     c[MC_ANNOUNCED_IN] = cell_frame(r->announced_in);
     c[MC_ANNOUNCED_BY] = cell_string(about ? about->name : NULL);
+    c[MC_STACK] = cell_string(r->causes_set && r->syn_count >= 2 ? ss_stack_name(r->stack) : NULL);
+    c[MC_GIVES_UP_S] = r->causes_set && r->gives_up_s >= 0 ? (machine_cell){ CELL_SECONDS, NULL, 0, r->gives_up_s }
+                                                           : (machine_cell){ CELL_NONE, NULL, 0, 0 };
+    c[MC_GAVE_UP] = cell_string(r->gave_up != SS_GAVE_UP_NOT_KNOWN ? ss_gave_up_name(r->gave_up) : NULL);
+    c[MC_PORT_ANSWERED] = cell_frame(r->port_answered);
 }
 
 /* A CSV field: quoted only when it must be (none of synsight's words need it). */

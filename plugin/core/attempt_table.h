@@ -44,6 +44,12 @@ typedef struct ss_attempt_row {
     ss_announcer announced_by;
     ss_addr  service_addr;      /* the service whose message that was (FTP control server, mapper) */
     uint16_t service_port;
+    /* why (ss_attempt_table_set_causes): zero until set */
+    bool     causes_set;
+    ss_stack stack;
+    double   gives_up_s;        /* that stack's connect() timeout from the first SYN; < 0 when not known */
+    ss_gave_up gave_up;
+    uint32_t port_answered;     /* failed or late: the server endpoint's SYN/ACK to another client, 0 none */
 } ss_attempt_row;
 
 typedef struct ss_destination_row {
@@ -55,6 +61,7 @@ typedef struct ss_destination_row {
     uint32_t unanswered;
     uint32_t superseded;
     uint32_t pending;
+    uint32_t listener_up;       /* failed or late attempts while the endpoint answered other clients */
 } ss_destination_row;
 
 typedef struct ss_attempt_table ss_attempt_table;
@@ -72,6 +79,13 @@ const ss_attempt_row *ss_attempt_table_update(ss_attempt_table *t, const ss_atte
 /* Once the capture has ended at capture_end_ns: rows still open become
  * unanswered or pending for good. */
 void ss_attempt_table_settle(ss_attempt_table *t, int64_t capture_end_ns);
+
+/* Why the attempt whose first SYN is first_frame went as it did, into its
+ * row (and its destination's listener_up). */
+void ss_attempt_table_set_causes(ss_attempt_table *t, uint32_t first_frame, const ss_attempt_causes *c);
+
+/* The same for every row, from causes_of (false: nothing known). */
+void ss_attempt_table_fill_causes(ss_attempt_table *t, bool (*causes_of)(uint32_t first_frame, ss_attempt_causes *c));
 
 /* Counts a connection (its first frame's sides, read when the table is
  * formatted) for the summary of connections seen in one direction. */

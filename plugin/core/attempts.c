@@ -19,6 +19,10 @@ typedef struct synack_train {
     uint32_t seq;
     uint32_t count : 31;        /* retransmissions so far */
     uint32_t valid : 1;
+    uint32_t last_frame;
+    uint32_t acked_by;          /* the client's first segment acknowledging it, 0 none */
+    uint32_t data_by;           /* the client's first with data, 0 none */
+    int64_t  data_ns;
 } synack_train;
 
 /* a million attempts: 48 MB (the layout in docs/performance.md) */
@@ -147,7 +151,7 @@ ss_tuple ss_attempt_tuple(const ss_attempt *a)
  * retried or fails, which only later frames tell. */
 bool ss_attempt_note_present(const ss_attempt_note *n)
 {
-    return n->role != SS_ROLE_NONE || n->synack_retry || n->crosses;
+    return n->role != SS_ROLE_NONE || n->synack_retry || n->crosses || n->challenge_of;
 }
 
 #define MARK_OUTCOME (UINT32_C(1) << 31)
@@ -156,6 +160,7 @@ bool ss_attempt_note_to_mark(const ss_attempts *t, const ss_attempt_note *n, ss_
 {
     uint32_t index = n->role == SS_ROLE_SYN ? n->syn_index : n->answers;
     if (n->role == SS_ROLE_NONE || n->crosses || n->supersedes || n->synack_retry || n->synack_gap_ns ||
+        n->options_dropped || n->challenge_of ||
         (index & MARK_OUTCOME) || !ss_attempts_latest_id(t, n->attempt, &mark->attempt_id))
         return false;
     mark->role_and_index = index | (n->role == SS_ROLE_OUTCOME ? MARK_OUTCOME : 0);
@@ -450,6 +455,27 @@ static uint32_t syn_answered_by(const ss_attempt *a, const ss_segment *synack)
     return latest_syn(a);
 }
 
+static void set_first_carries(ss_attempt *a, const ss_segment *seg)
+{
+    unsigned c = ss_syn_carries(seg);
+    a->first_carries = (c & SS_SYN_WS) | ((c & SS_SYN_SACK) ? 0x2 : 0) | ((c & SS_SYN_ECN) ? 0x4 : 0);
+    a->first_layout = ss_syn_layout_of(seg->option_kinds) & 0x7;
+}
+
+/* What a later SYN lacks of the first's: kept where the attempt has it
+ * (few do: a stack that drops options from late retries, ECN fallback). */
+static void compare_with_first(ss_attempts *t, ss_attempt *a, const ss_segment *seg, ss_attempt_note *note)
+{
+    unsigned lost = ss_attempt_first_carries(a) & ~ss_syn_carries(seg);
+    if (!lost && !(a->has_rare && ss_attempt_rare_part(a)->latest_lost))
+        return;
+    ss_attempt_rare *rare = rare_part(t, a);
+    rare->latest_lost = (uint8_t)lost;
+    if (lost && (!rare->lost_from || note->syn_index < rare->lost_from))
+        rare->lost_from = (uint16_t)note->syn_index;
+    note->options_dropped = (uint8_t)lost;
+}
+
 static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, ss_attempt_note *note)
 {
     ss_attempt *a = ss_attempts_latest(t, c, dir);
@@ -477,6 +503,10 @@ static void add_syn(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg, 
     note->attempt = a;
     note->syn_index = add_syn_in_time(t, a, seg);
     note->opener_moved = note->syn_index == 0 && first_frame != seg->frame;
+    if (note->syn_index == 0)
+        set_first_carries(a, seg);
+    else
+        compare_with_first(t, a, seg, note);
 
     ss_attempt *other = ss_attempts_latest(t, c, !dir);
     if (other && other->outcome == SS_OUTCOME_OPEN && other->syn_count) {
@@ -500,22 +530,101 @@ static void add_synack(ss_attempts *t, ss_conn *c, int dir, const ss_segment *se
     if (train->valid && train->seq == seg->seq) {
         note->synack_retry = ++train->count;
         note->synack_gap_ns = ss_time_diff(seg->time_ns, train->last_ns);
+        note->synack_acked_by = train->acked_by;
+        note->synack_conn = c;
+        note->synack_dir = (uint8_t)dir;
     } else {
+        memset(train, 0, sizeof *train);
         train->valid = true;
         train->seq = seg->seq;
-        train->count = 0;
+        c->attempts.synack_settled = 0;
     }
     train->last_ns = seg->time_ns;
+    train->last_frame = seg->frame;
 
     ss_attempt *a = ss_attempts_latest(t, c, !dir);
     if (a && ss_attempt_acks_syn(a, seg->ack) && attempt_can_end(a)) {
         uint32_t answered = syn_answered_by(a, seg);
         end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, answered, note);
         a->evidence = SS_EVIDENCE_SYNACK;
+        if (a->has_rare && ss_attempt_rare_part(a)->lost_from) {
+            ss_attempt_rare *rare = rare_part(t, a);
+            uint32_t index = ss_attempt_syn_index(a, answered);
+            rare->answered_lost = index != UINT32_MAX && index >= rare->lost_from ? rare->latest_lost : 0;
+        }
         if (ss_attempt_syn_data_len(a) && answered == ss_attempt_rare_part(a)->syn_data_frame &&
             seg->ack == a->isn + 1)
             rare_part(t, a)->syn_data_ignored = 1;
     }
+}
+
+/* The client's ACK of a SYN/ACK, and its first data: a SYN/ACK sent again
+ * after them was not for want of the ACK (a listener that did not take it:
+ * TCP_DEFER_ACCEPT, a full accept queue). Read until the handshake is over. */
+static void follow_handshake(ss_attempts *t, ss_conn *c, int dir, const ss_segment *seg)
+{
+    synack_train *trains = ss_pool_at(t->synacks, c->attempts.synack - 1);
+    synack_train *theirs = trains + !dir, *mine = trains + dir;
+    if (mine->valid && mine->acked_by) {
+        c->attempts.synack_settled = 1;     /* the server goes on: it has the ACK */
+        return;
+    }
+    if (!theirs->valid || !(seg->flags & SS_TCP_ACK) || seg->ack != theirs->seq + 1)
+        return;
+    if (!theirs->acked_by)
+        theirs->acked_by = seg->frame;
+    if (seg->payload_len && !theirs->data_by) {
+        theirs->data_by = seg->frame;
+        theirs->data_ns = seg->time_ns;
+        c->attempts.synack_settled = 1;
+    }
+}
+
+bool ss_attempts_synack_train(const ss_attempts *t, const ss_conn *c, int dir, ss_synack_train *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!c || !c->attempts.synack)
+        return false;
+    const synack_train *train = (const synack_train *)ss_pool_at(t->synacks, c->attempts.synack - 1) + dir;
+    if (!train->valid)
+        return false;
+    out->retries = train->count;
+    out->last_frame = train->last_frame;
+    out->last_ns = train->last_ns;
+    out->acked_by = train->acked_by;
+    out->data_by = train->data_by;
+    out->data_ns = train->data_ns;
+    return true;
+}
+
+/* A server's pure ACK, within the smallest RTO of an open attempt's latest
+ * SYN, whose ack is not the SYN's: the server holds an older connection on
+ * the 4-tuple and answers the SYN with that connection's ACK (RFC 5961
+ * section 4; RFC 9293 section 3.10.7.4). */
+static bool add_challenge_ack(ss_attempts *t, ss_attempt *a, const ss_segment *seg, ss_attempt_note *note)
+{
+    if (a->outcome != SS_OUTCOME_OPEN || seg->payload_len || (seg->flags & (SS_TCP_FIN | SS_TCP_RST)) ||
+        ss_attempt_acks_syn(a, seg->ack))
+        return false;
+    ss_syn latest = ss_attempt_syn(a, a->syn_count - 1);
+    if (ss_time_diff(seg->time_ns, latest.time_ns) >= SS_MIN_RTO_NS || seg->time_ns < latest.time_ns ||
+        ss_attempt_challenge_ack(a))
+        return false;
+    ss_attempt_rare *rare = rare_part(t, a);
+    rare->challenge_ack = seg->frame;
+    rare->challenged_syn = latest.frame;
+    note->challenge_of = latest.frame;
+    note->attempt = a;
+    return true;
+}
+
+/* The client's RST for a challenge ACK (seq = that ACK's ack): the server
+ * drops the older connection, and the SYN sent next is answered. */
+static void add_challenge_rst(ss_attempts *t, ss_attempt *a, const ss_segment *seg)
+{
+    ss_attempt_rare *rare = rare_part(t, a);
+    if (!rare->challenge_rst && seg->frame > rare->challenge_ack)
+        rare->challenge_rst = seg->frame;
 }
 
 /* A segment that proves the SYN/ACK arrived although the capture may not
@@ -537,8 +646,13 @@ static bool add_evidence(ss_attempts *t, const ss_conn *c, int dir, const ss_seg
         a = theirs;
         evidence = SS_EVIDENCE_SERVER_ACK;
     }
-    if (!a)
+    if (!a) {
+        if (theirs && (seg->flags & (SS_TCP_ACK | SS_TCP_RST)) == SS_TCP_ACK && attempt_can_end(theirs))
+            return add_challenge_ack(t, theirs, seg, note);
+        if (mine && rst && ss_attempt_challenge_ack(mine) && attempt_can_end(mine))
+            add_challenge_rst(t, mine, seg);
         return false;
+    }
     end_attempt(t, a, SS_OUTCOME_ANSWERED, seg, latest_syn(a), note);
     a->evidence = evidence;
     return true;
@@ -565,8 +679,11 @@ void ss_attempts_add_tcp_in(ss_attempts *t, ss_conn *c, int dir, const ss_segmen
             add_synack(t, c, dir, seg, note);
         else
             add_syn(t, c, dir, seg, note);
-    } else if (!add_evidence(t, c, dir, seg, note) && (f & SS_TCP_RST)) {
-        add_rst(t, c, dir, seg, note);
+    } else {
+        if (c->attempts.synack && !c->attempts.synack_settled)
+            follow_handshake(t, c, dir, seg);
+        if (!add_evidence(t, c, dir, seg, note) && (f & SS_TCP_RST))
+            add_rst(t, c, dir, seg, note);
     }
 }
 

@@ -101,7 +101,29 @@ typedef struct ss_attempt_rare {
     uint32_t syn_data_frame;    /* the latest SYN that carried data, 0 if none */
     uint32_t syn_data_len : 31; /* its payload bytes */
     uint32_t syn_data_ignored : 1;  /* the SYN/ACK answering it acknowledged ISN + 1 only */
+    /* later SYNs without what the first carried (SS_SYN_*): options a stack
+     * drops from its late retries, ECN dropped after a lost ECN-setup SYN */
+    uint16_t lost_from;         /* the first SYN (index) that lacked any, 0 none */
+    uint8_t  latest_lost;       /* what the latest SYN lacked */
+    uint8_t  answered_lost;     /* what the SYN the SYN/ACK answered lacked: the connection runs without it */
+    /* a server that still holds an older connection on the 4-tuple (RFC 5961 section 4) */
+    uint32_t challenge_ack;     /* its ACK for the older connection, answering a SYN; 0 none */
+    uint32_t challenged_syn;    /* that SYN */
+    uint32_t challenge_rst;     /* the client's RST for the ACK, which clears the older connection; 0 none */
 } ss_attempt_rare;
+
+/* What a SYN carries, as one attempt's SYNs are compared (ss_syn_carries). */
+#define SS_SYN_WS   0x01        /* window scale option */
+#define SS_SYN_TS   0x02        /* timestamps option */
+#define SS_SYN_SACK 0x04        /* SACK-permitted option */
+#define SS_SYN_ECN  0x08        /* an ECN-setup SYN: ECE and CWR set (RFC 3168 section 6.1.1) */
+#define SS_SYN_OPTIONS (SS_SYN_WS | SS_SYN_TS | SS_SYN_SACK)
+
+static inline unsigned ss_syn_carries(const ss_segment *seg)
+{
+    return (seg->wscale >= 0 ? SS_SYN_WS : 0) | (seg->has_ts ? SS_SYN_TS : 0) | (seg->sack_perm ? SS_SYN_SACK : 0) |
+           ((seg->flags & (SS_TCP_ECE | SS_TCP_CWR)) == (SS_TCP_ECE | SS_TCP_CWR) ? SS_SYN_ECN : 0);
+}
 
 /* The frame that ended an attempt: kept only once there is one, after the
  * rare part, so that the unanswered attempts of a flood or a scan do not
@@ -113,9 +135,9 @@ typedef struct ss_attempt_end {
 } ss_attempt_end;
 
 /* An attempt holds at most this many SYNs: a SYN past them, with the
- * same ISN still, opens a new attempt (two million SYNs of one endpoint
- * to one server with one ISN: a replay loop, not a client). */
-#define SS_ATTEMPT_MAX_SYNS ((UINT32_C(1) << 20) - 1)
+ * same ISN still, opens a new attempt (sixteen thousand SYNs of one
+ * endpoint to one server with one ISN: a replay loop, not a client). */
+#define SS_ATTEMPT_MAX_SYNS ((UINT32_C(1) << 14) - 1)
 
 /* One attempt, in 40 bytes: the first SYN inline; the rare part, the end
  * and the later SYNs (if any of them) in a block of their own; the
@@ -128,7 +150,9 @@ typedef struct ss_attempt {
     void    *more;              /* the rare part if has_rare, the end if has_end, then SYNs 1 .. syn_count - 1
                                  * (in syn_form); NULL for one SYN and neither part */
     uint32_t isn;
-    uint32_t syn_count : 20;    /* at most SS_ATTEMPT_MAX_SYNS */
+    uint32_t syn_count : 14;    /* at most SS_ATTEMPT_MAX_SYNS */
+    uint32_t first_carries : 3; /* what the first SYN carried besides timestamps (SS_SYN_WS, SACK, ECN >> 1) */
+    uint32_t first_layout : 3;  /* the first SYN's option layout (ss_syn_layout) */
     uint32_t syns_unordered : 1;    /* a SYN was fed after a later one (a file out of time order):
                                      * the SYNs stay in time order, their frames no longer rise */
     uint32_t outcome : 3;       /* ss_outcome */
@@ -187,6 +211,36 @@ static inline uint32_t ss_attempt_syn_data_len(const ss_attempt *a)
 static inline bool ss_attempt_syn_data_ignored(const ss_attempt *a)
 {
     return a->has_rare && ss_attempt_rare_part(a)->syn_data_ignored;
+}
+
+/* What the attempt's first SYN carried (SS_SYN_*). */
+static inline unsigned ss_attempt_first_carries(const ss_attempt *a)
+{
+    unsigned c = a->first_carries;
+    return (c & SS_SYN_WS) | ((c & 0x2) ? SS_SYN_SACK : 0) | ((c & 0x4) ? SS_SYN_ECN : 0) |
+           (a->first_syn.has_ts ? SS_SYN_TS : 0);
+}
+
+/* What the SYN the SYN/ACK answered lacked of the first SYN's (SS_SYN_*):
+ * the connection runs without those options, or without ECN. */
+static inline unsigned ss_attempt_answered_lost(const ss_attempt *a)
+{
+    return a->has_rare ? ss_attempt_rare_part(a)->answered_lost : 0;
+}
+
+/* Whether the attempt's first SYN asked for ECN and the SYN that was
+ * answered did not: a path that drops ECN-setup SYNs, and a client that
+ * fell back (Linux tcp_ecn_fallback, RFC 3168 section 6.1.1.1). */
+static inline bool ss_attempt_ecn_fallback(const ss_attempt *a)
+{
+    return a->outcome == SS_OUTCOME_ANSWERED && (ss_attempt_answered_lost(a) & SS_SYN_ECN);
+}
+
+/* The server's ACK for an older connection that answered one of the
+ * attempt's SYNs (a challenge ACK), 0 if none. */
+static inline uint32_t ss_attempt_challenge_ack(const ss_attempt *a)
+{
+    return a->has_rare ? ss_attempt_rare_part(a)->challenge_ack : 0;
 }
 
 /* Whether ack acknowledges the attempt's SYN: ISN + 1, or ISN + 1 + its
@@ -275,6 +329,12 @@ typedef struct ss_attempt_note {
     ss_attempt *supersedes;     /* first SYN of a new attempt: the open attempt it ended, or NULL */
     uint32_t synack_retry;      /* retransmitted SYN/ACK: 1, 2, ... */
     int64_t  synack_gap_ns;     /* time since the previous SYN/ACK */
+    uint32_t synack_acked_by;   /* retransmitted SYN/ACK: the client's ACK of it, captured before, 0 none */
+    const ss_conn *synack_conn; /* retransmitted SYN/ACK: its connection, for ss_attempts_synack_train */
+    uint8_t  synack_dir;        /* ... and its direction */
+    uint8_t  options_dropped;   /* SS_ROLE_SYN: what the attempt's first SYN carried and this lacks (SS_SYN_*) */
+    uint32_t challenge_of;      /* a server's ACK for an older connection, answering a SYN: that SYN; attempt
+                                 * is the SYN's (role SS_ROLE_NONE) */
 } ss_attempt_note;
 
 /* Whether a note carries anything (a role, a SYN/ACK retry, a crossing
@@ -309,6 +369,20 @@ void ss_attempts_add_tcp(ss_attempts *tracker, const ss_segment *seg, ss_attempt
  * the segment's direction dir, from the tracker's conns). */
 void ss_attempts_add_tcp_in(ss_attempts *tracker, ss_conn *conn, int dir, const ss_segment *seg,
                             ss_attempt_note *note);
+
+/* A server's SYN/ACKs with one ISN, and what the client answered. */
+typedef struct ss_synack_train {
+    uint32_t retries;           /* retransmissions */
+    uint32_t last_frame;        /* the latest SYN/ACK */
+    int64_t  last_ns;
+    uint32_t acked_by;          /* the client's first ACK of it (ack = its ISN + 1), 0 none */
+    uint32_t data_by;           /* the client's first segment with data acknowledging it, 0 none */
+    int64_t  data_ns;
+} ss_synack_train;
+
+/* The SYN/ACK train the server (direction dir of conn) sent last; false
+ * when it sent none. */
+bool ss_attempts_synack_train(const ss_attempts *tracker, const ss_conn *conn, int dir, ss_synack_train *out);
 
 /* What an ICMP error quoting a TCP segment does to the attempts. */
 typedef enum ss_icmp_match {

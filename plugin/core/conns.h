@@ -17,7 +17,10 @@
 /* The attempts tracker's part (attempts.c). */
 typedef struct ss_conn_attempts {
     uint32_t attempt[2];        /* latest attempt opened by each side: its id + 1, 0 none */
-    uint32_t synack;            /* SYN/ACK trains of both sides: index + 1, 0 before the first SYN/ACK */
+    uint32_t synack : 31;       /* SYN/ACK trains of both sides: index + 1, 0 before the first SYN/ACK */
+    uint32_t synack_settled : 1;    /* the handshake after the latest SYN/ACK is over (the client sent data
+                                     * on it, or the server went on past the client's ACK): no segment
+                                     * needs the trains until the next SYN/ACK */
 } ss_conn_attempts;
 
 /* The window analysis' part (window.c): the current use of the 4-tuple.

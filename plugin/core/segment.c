@@ -69,17 +69,27 @@ int ss_parse_ip(const uint8_t *ip, size_t len, ss_addr *src, ss_addr *dst, uint8
     return -1;
 }
 
+/* Appends kind to the layout (eight kinds at most). */
+static void note_kind(ss_segment *seg, unsigned *n, uint8_t kind)
+{
+    if (*n < 8)
+        seg->option_kinds |= (uint32_t)(kind > 14 ? 15 : kind) << (4 * (*n)++);
+}
+
 static void parse_tcp_options(const uint8_t *opt, size_t len, ss_segment *seg)
 {
     size_t i = 0;
+    unsigned kinds = 0;
     while (i < len) {
         uint8_t kind = opt[i];
         if (kind == 0)          /* end of option list */
             break;
         if (kind == 1) {        /* no-operation */
+            note_kind(seg, &kinds, 1);
             i++;
             continue;
         }
+        note_kind(seg, &kinds, kind);
         if (i + 1 >= len)
             break;
         uint8_t olen = opt[i + 1];
@@ -87,6 +97,8 @@ static void parse_tcp_options(const uint8_t *opt, size_t len, ss_segment *seg)
             break;              /* a bad length ends parsing: trust nothing after it */
         if (kind == 3 && olen == 3) {
             seg->wscale = (int8_t)(opt[i + 2] > 14 ? 14 : opt[i + 2]); /* RFC 7323 §2.3 clamps to 14 */
+        } else if (kind == 4 && olen == 2) {
+            seg->sack_perm = true;
         } else if (kind == 8 && olen == 10) {
             seg->has_ts = true;
             seg->tsval = get32(opt + i + 2);
@@ -113,8 +125,27 @@ bool ss_parse_tcp(const uint8_t *tcp, size_t len, uint32_t ip_bytes_after_tcp, s
     seg->payload_len = ip_bytes_after_tcp > hlen ? ip_bytes_after_tcp - (uint32_t)hlen : 0;
     seg->wscale = -1;
     seg->has_ts = false;
+    seg->sack_perm = false;
+    seg->option_kinds = 0;
     parse_tcp_options(tcp + 20, (hlen < len ? hlen : len) - 20, seg);
     return true;
+}
+
+/* Layouts as nibbles, the first option lowest: 0x31842 is MSS(2), SACK(4),
+ * TS(8), NOP(1), WS(3). Linux writes the NOP-padded forms when timestamps
+ * or SACK are off (tcp_options_write); a TFO cookie or MD5 option may follow. */
+ss_syn_layout ss_syn_layout_of(uint32_t k)
+{
+    if ((k & 0xfffff) == 0x31842 || (k & 0xffffff) == 0x314112 || (k & 0xffffff) == 0x318112 ||
+        k == 0x842 || k == 0x4112)
+        return SS_LAYOUT_LINUX;
+    if (k == 0x4811312 || k == 0x811312)
+        return SS_LAYOUT_APPLE;
+    if (k == 0x84312)
+        return SS_LAYOUT_FREEBSD;
+    if (k == 0x411312)
+        return SS_LAYOUT_WINDOWS;
+    return SS_LAYOUT_OTHER;
 }
 
 bool ss_parse_udp(const uint8_t *udp, size_t len, ss_segment *seg)

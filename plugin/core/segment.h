@@ -19,6 +19,8 @@
 #define SS_TCP_RST 0x04
 #define SS_TCP_PSH 0x08
 #define SS_TCP_ACK 0x10
+#define SS_TCP_ECE 0x40
+#define SS_TCP_CWR 0x80
 
 typedef struct ss_addr {
     uint8_t family;     /* 4 or 6; 0 when unset */
@@ -89,6 +91,10 @@ typedef struct ss_segment {
     bool     has_ts;
     uint32_t tsval;
     uint32_t tsecr;
+    bool     sack_perm;     /* the SACK-permitted option (SYNs) */
+    uint32_t option_kinds;  /* the first eight options' kinds in order, four bits each (the first in
+                             * the lowest; NOP 1, a kind above 14 as 15), ending at EOL or a bad length:
+                             * a SYN's layout tells its stack (ss_syn_layout_of) */
 
     /* SS_SEG_ICMP_ERROR */
     ss_icmp_quote icmp;
@@ -120,6 +126,19 @@ int ss_parse_ip(const uint8_t *ip, size_t len, ss_addr *src, ss_addr *dst, uint8
  * ip_bytes_after_tcp, the bytes the IP header says follow the TCP header's
  * start. Returns false when the header is truncated or malformed. */
 bool ss_parse_tcp(const uint8_t *tcp, size_t len, uint32_t ip_bytes_after_tcp, ss_segment *seg);
+
+/* Whose TCP stack lays out a SYN's options as this one's (p0f's
+ * signatures): each family writes its options in an order of its own. */
+typedef enum ss_syn_layout {
+    SS_LAYOUT_OTHER = 0,
+    SS_LAYOUT_LINUX,            /* MSS, SACK-permitted, timestamps, NOP, window scale (or the NOP-padded
+                                 * forms without timestamps or SACK) */
+    SS_LAYOUT_APPLE,            /* macOS, iOS: MSS, NOP, WS, NOP, NOP, timestamps, SACK-permitted, EOL */
+    SS_LAYOUT_FREEBSD,          /* MSS, NOP, WS, SACK-permitted, timestamps */
+    SS_LAYOUT_WINDOWS,          /* MSS, NOP, WS, NOP, NOP, SACK-permitted (no timestamps) */
+} ss_syn_layout;
+
+ss_syn_layout ss_syn_layout_of(uint32_t option_kinds);
 
 /* Parses a UDP header's ports into seg. */
 bool ss_parse_udp(const uint8_t *udp, size_t len, ss_segment *seg);

@@ -14,6 +14,7 @@
 #include "analysis.h"
 #include "reader.h"
 #include "render.h"
+#include "ss_nstime.h"
 #include "stats.h"
 #include "ws_compat.h"
 
@@ -34,6 +35,11 @@ static bool announcing_primed;
 /* As Wireshark's transum does: a disabled synsight asks for no fields, so
  * that it costs nothing in any frame. */
 static ss_capture_facts capture_facts(void) { return ss_analysis_facts(analysis); }
+
+static bool attempt_causes(uint32_t first_frame, ss_attempt_causes *out)
+{
+    return ss_analysis_attempt_causes(analysis, first_frame, out);
+}
 
 static void synsight_init(void)
 {
@@ -152,6 +158,17 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         /* every frame has been read: a flood's first SYN carries its summary */
         now.flood = ss_analysis_flood_at(analysis, pinfo->num, ss_render_flood_min_sources());
     }
+    /* why a notable attempt went as it did: from the whole capture, on the
+     * final view (a challenge ACK's older connection is known at once) */
+    ss_attempt_causes causes;
+    const ss_attempt *attempt = now.attempt.attempt;
+    if (attempt && (now.attempt.challenge_of ||
+                    (PINFO_FD_VISITED(pinfo) && now.attempt.role != SS_ROLE_NONE && ss_attempt_is_notable(attempt)))) {
+        ss_analysis_causes(analysis, attempt, ss_time_of(&pinfo->abs_ts), &causes);
+        now.causes = &causes;
+    }
+    if (PINFO_FD_VISITED(pinfo) && now.attempt.synack_retry)
+        ss_analysis_synack_train(analysis, &now.attempt, &now.synack_train);
     /* Render even without a tree: expert items still reach the expert tap
      * (tshark -2 -z expert runs its second pass without one). */
     ss_capture_facts facts = ss_analysis_facts(analysis);
@@ -170,7 +187,7 @@ static void proto_register_synsight(void)
 {
     proto_synsight = proto_register_protocol("SYN Sight (TCP handshake diagnostics)", "SYNSIGHT", "synsight");
     ss_render_register(proto_synsight);
-    ss_stats_register(capture_facts);
+    ss_stats_register(capture_facts, attempt_causes);
     register_init_routine(synsight_init);
     register_cleanup_routine(synsight_cleanup);
     synsight_handle = create_dissector_handle(dissect_synsight, proto_synsight);

@@ -58,6 +58,15 @@ static int hf_announced_in = -1;
 static int hf_announced_by = -1;
 static int hf_copy_of = -1;
 static int hf_refusal_unverified = -1;
+static int hf_port_answered = -1;
+static int hf_challenge_ack = -1;
+static int hf_options_dropped = -1;
+static int hf_ecn_fallback = -1;
+static int hf_syn_stack = -1;
+static int hf_syn_gives_up = -1;
+static int hf_app_gave_up = -1;
+static int hf_kernel_gave_up = -1;
+static int hf_synack_acked_in = -1;
 
 static int ett_synsight = -1;
 
@@ -84,6 +93,11 @@ static expert_field ei_time_order = EI_INIT;
 static expert_field ei_syn_data_ignored = EI_INIT;
 static expert_field ei_quote_cut = EI_INIT;
 static expert_field ei_snaplen = EI_INIT;
+static expert_field ei_challenge_ack = EI_INIT;
+static expert_field ei_options_dropped = EI_INIT;
+static expert_field ei_ecn_fallback = EI_INIT;
+static expert_field ei_app_gave_up = EI_INIT;
+static expert_field ei_kernel_gave_up = EI_INIT;
 
 static int proto_synsight = -1;
 
@@ -181,6 +195,35 @@ void ss_render_register(int proto)
             0x0, "This frame is the packet of that frame captured again (the same bytes, moments apart: two "
             "interfaces, -i any on a bridged host, a mirror port, merged captures), not a retransmission: synsight "
             "counts the packet once", HFILL } },
+        { &hf_port_answered, { "Same port answered another client in frame", "synsight.port_answered", FT_FRAMENUM,
+            BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, "While this attempt went unanswered, the server address "
+            "and port sent a SYN/ACK to another client (the nearest such frame): the listener is up", HFILL } },
+        { &hf_challenge_ack, { "ACK for an older connection, answering the SYN in frame", "synsight.challenge_ack",
+            FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "A challenge ACK (RFC 5961 section 4): "
+            "the server still holds a connection on this 4-tuple and answered the SYN with that connection's ACK",
+            HFILL } },
+        { &hf_options_dropped, { "Options dropped from this SYN", "synsight.syn.options_dropped", FT_STRING, BASE_NONE,
+            NULL, 0x0, "Options the attempt's first SYN carried and this one lacks: ws, ts, sack (comma-separated)",
+            HFILL } },
+        { &hf_ecn_fallback, { "ECN fallback: the answered SYN did not ask for ECN", "synsight.ecn_fallback", FT_NONE,
+            BASE_NONE, NULL, 0x0, "The attempt's first SYN was an ECN-setup SYN (ECE and CWR), the SYN answered was "
+            "not: the path drops ECN-setup SYNs", HFILL } },
+        { &hf_syn_stack, { "Sender's stack (from the SYN train)", "synsight.syn.stack", FT_STRING, BASE_NONE, NULL, 0x0,
+            "linux, linux-linear, apple-bsd, windows or unknown: named only where the schedule and the options agree",
+            HFILL } },
+        { &hf_syn_gives_up, { "connect() gives up after", "synsight.syn.gives_up", FT_RELATIVE_TIME, BASE_NONE, NULL,
+            0x0, "Time from the first SYN at which that stack's connect() fails with ETIMEDOUT at its default limit",
+            HFILL } },
+        { &hf_app_gave_up, { "The application gave up, not the kernel", "synsight.app_gave_up", FT_NONE, BASE_NONE,
+            NULL, 0x0, "The SYNs stopped before the stack's limit while the capture went on: the application's own "
+            "connect timeout ended the attempt", HFILL } },
+        { &hf_kernel_gave_up, { "The kernel gave up at a lowered limit", "synsight.kernel_gave_up", FT_UINT32,
+            BASE_DEC, NULL, 0x0, "The SYNs stopped early and the client tried again exactly when its kernel would "
+            "have sent the next: tcp_syn_retries was lowered to this", HFILL } },
+        { &hf_synack_acked_in, { "The client's ACK of this SYN/ACK is in frame", "synsight.synack.acked_in",
+            FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, "The server sent its SYN/ACK again although "
+            "the capture holds the client's ACK: it was lost after the capture point, or the listener did not take "
+            "it (TCP_DEFER_ACCEPT, a full accept queue)", HFILL } },
     };
     static int *ett[] = { &ett_synsight };
     static ei_register_info ei[] = {
@@ -222,6 +265,16 @@ void ss_render_register(int proto)
             "The snaplen cut this ICMP error's quote before its ports: it names no connection", EXPFILL } },
         { &ei_snaplen, { "synsight.expert.snaplen", PI_SEQUENCE, PI_NOTE,
             "The capture's snaplen cuts ICMP quotes", EXPFILL } },
+        { &ei_challenge_ack, { "synsight.expert.challenge_ack", PI_SEQUENCE, PI_NOTE,
+            "The server answered a SYN with the ACK of an older connection (challenge ACK)", EXPFILL } },
+        { &ei_options_dropped, { "synsight.expert.options_dropped", PI_SEQUENCE, PI_WARN,
+            "A late SYN retransmission dropped options the first SYN carried", EXPFILL } },
+        { &ei_ecn_fallback, { "synsight.expert.ecn_fallback", PI_SEQUENCE, PI_NOTE,
+            "ECN fallback: the ECN-setup SYN went unanswered, the SYN without ECN was answered", EXPFILL } },
+        { &ei_app_gave_up, { "synsight.expert.app_gave_up", PI_SEQUENCE, PI_NOTE,
+            "The application's own connect timeout ended the attempt", EXPFILL } },
+        { &ei_kernel_gave_up, { "synsight.expert.kernel_gave_up", PI_SEQUENCE, PI_NOTE,
+            "The kernel gave up at a lowered SYN retry limit", EXPFILL } },
     };
 
     proto_synsight = proto;
@@ -430,8 +483,93 @@ static void say_syn_retry(packet_info *pinfo, proto_item *retry, uint32_t i, uin
     expert_add_info_format(pinfo, retry, &ei_syn_retry, "%s", buf);
 }
 
+/* "ws,ts,sack": options, as synsight.syn.options_dropped lists them */
+static void options_text(unsigned lost, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s%s%s%s", (lost & SS_SYN_WS) ? "ws" : "",
+             (lost & SS_SYN_WS) && (lost & (SS_SYN_TS | SS_SYN_SACK)) ? "," : "", (lost & SS_SYN_TS) ? "ts" : "",
+             (lost & SS_SYN_TS) && (lost & SS_SYN_SACK) ? "," : "", (lost & SS_SYN_SACK) ? "sack" : "");
+}
+
+/* "window scaling (windows capped at 64 KiB), timestamps and SACK" */
+static void options_meaning(unsigned lost, char *buf, size_t size)
+{
+    const char *parts[3];
+    int n = 0;
+    if (lost & SS_SYN_WS)
+        parts[n++] = "window scaling (windows capped at 64 KiB, both ways: RFC 7323 \xc2\xa7" "2.2)";
+    if (lost & SS_SYN_TS)
+        parts[n++] = "timestamps";
+    if (lost & SS_SYN_SACK)
+        parts[n++] = "SACK";
+    if (n == 1)
+        snprintf(buf, size, "%s", parts[0]);
+    else if (n == 2)
+        snprintf(buf, size, "%s and %s", parts[0], parts[1]);
+    else
+        snprintf(buf, size, "%s, %s and %s", parts[0], parts[1], parts[2]);
+}
+
+static void render_options_dropped(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n)
+{
+    unsigned lost = n->options_dropped & SS_SYN_OPTIONS;
+    if (!lost)
+        return;
+    char names[24];
+    options_text(lost, names, sizeof names);
+    proto_item *it = add_string(tree, hf_options_dropped, tvb, names);
+    sentence say_this = { "" };
+    sentence_add(&say_this, "SYN retransmission %u carries no %s option%s, which the first SYN (frame %u) had",
+                 n->syn_index, names, strchr(names, ',') ? "s" : "", n->attempt->first_syn.frame);
+    sentence_add_str(&say_this, ": macOS, iOS and FreeBSD drop them from the 3rd retransmission on");
+    sentence_add_str(&say_this, "; answered now, the connection runs without them for its whole life");
+    say(pinfo, it, &ei_options_dropped, &say_this);
+}
+
+/* Whose stack, and when it gives up: on every SYN of an attempt shown. */
+static void render_stack(proto_tree *tree, tvbuff_t *tvb, const ss_attempt *a, const ss_attempt_causes *c)
+{
+    if (a->syn_count < 2)
+        return;
+    add_string(tree, hf_syn_stack, tvb, ss_stack_name(c->stack.stack));
+    if (c->stack.stack != SS_STACK_UNKNOWN && c->stack.gives_up_ns)
+        add_time(tree, hf_syn_gives_up, tvb, c->stack.gives_up_ns);
+}
+
+/* Who gave up on an attempt whose SYNs stopped early: on its first SYN. */
+static void render_gave_up(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt *a,
+                           const ss_attempt_causes *c)
+{
+    const ss_give_up_reading *g = &c->gave_up;
+    sentence say_this = { "" };
+    if (g->who == SS_GAVE_UP_APP) {
+        proto_item *it = add_presence(tree, hf_app_gave_up, tvb);
+        sentence_add(&say_this, "The client's stack (%s) sends %u SYNs over %.0f s before connect() fails (%s); these "
+                     "stopped after %u", ss_stack_name(c->stack.stack), c->stack.max_syns,
+                     ss_time_seconds(c->stack.gives_up_ns), c->stack.setting, a->syn_count);
+        sentence_add(&say_this, ": the application's own connect timeout ended it after %.1f to %.1f s, not the kernel",
+                     ss_time_seconds(g->from_ns), ss_time_seconds(g->by_ns));
+        if (g->next_attempt)
+            sentence_add(&say_this, " (next try: frame %u)", g->next_attempt);
+        sentence_add_str(&say_this, "; raising tcp_syn_retries changes nothing");
+        say(pinfo, it, &ei_app_gave_up, &say_this);
+    } else if (g->who == SS_GAVE_UP_KERNEL_LOWERED) {
+        proto_item *it = add_uint(tree, hf_kernel_gave_up, tvb, g->lowered_retries);
+        sentence_add(&say_this, "connect() failed at the kernel's own limit, lowered: ");
+        if (g->earlier_attempt)
+            sentence_add(&say_this, "as for the client's attempt in frame %u, whose next try came when its next SYN "
+                         "was due", g->earlier_attempt);
+        else
+            sentence_add(&say_this, "the client's next try (frame %u) came %.1f s after the first SYN, just when the "
+                         "next SYN was due", g->next_attempt, ss_time_seconds(g->by_ns));
+        sentence_add(&say_this, ": tcp_syn_retries=%u (the default, 6, gives up after 127 s)", g->lowered_retries);
+        say(pinfo, it, &ei_kernel_gave_up, &say_this);
+    }
+}
+
 static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final,
-                       bool attempt_shows, const ss_capture_facts *facts, const ss_flood *flood)
+                       bool attempt_shows, const ss_capture_facts *facts, const ss_flood *flood,
+                       const ss_attempt_causes *causes)
 {
     const ss_attempt *a = n->attempt;
     uint32_t i = n->syn_index;
@@ -454,7 +592,21 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             proto_item *it = proto_tree_add_double_format_value(tree, hf_syn_backoff, tvb, 0, 0, backoff, "%.2f", backoff);
             proto_item_set_generated(it);
         }
-        say_syn_retry(pinfo, retry, i, a->first_syn.frame, gap, backoff);
+        const ss_attempt_rare *rare = ss_attempt_rare_part(a);
+        if (rare && rare->challenge_ack && ss_attempt_syn(a, i - 1).frame == rare->challenged_syn) {
+            /* not lost: sent again at once after the challenge ACK */
+            sentence say_this = { "" };
+            sentence_add(&say_this, "SYN sent again %.3f s after the SYN in frame %u, not for want of an answer: the "
+                         "server answered that one with an ACK for an older connection (frame %u)",
+                         ss_time_seconds(gap), rare->challenged_syn, rare->challenge_ack);
+            if (rare->challenge_rst)
+                sentence_add(&say_this, ", the client reset it (frame %u)", rare->challenge_rst);
+            sentence_add_str(&say_this, "; not a lost SYN, whatever Wireshark calls it");
+            say(pinfo, retry, &ei_syn_retry, &say_this);
+        } else {
+            say_syn_retry(pinfo, retry, i, a->first_syn.frame, gap, backoff);
+        }
+        render_options_dropped(tree, pinfo, tvb, n);
     }
     if (final)
         add_uint(tree, hf_syn_count, tvb, a->syn_count);
@@ -478,8 +630,15 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         add_uint(tree, hf_outcome_in, tvb, ss_attempt_outcome_frame(a));
     if (ss_attempt_answer_not_captured(a))
         add_presence(tree, hf_answer_not_captured, tvb);
+    if (causes) {
+        if (causes->port_answered)
+            add_uint(tree, hf_port_answered, tvb, causes->port_answered);
+        render_stack(tree, tvb, a, causes);
+    }
     if (i != 0)
         return;
+    if (causes)
+        render_gave_up(tree, pinfo, tvb, a, causes);
     ss_no_reply no_reply = ss_attempt_no_reply(a, facts->end_ns);
     char server[80], sched[48];
     server_endpoint(a, server, sizeof server);
@@ -528,6 +687,14 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s", server,
                          a->syn_count, ss_time_seconds(span));
             announced_sentence(&say_this, a, false);
+        } else if (causes && causes->port_answered) {
+            /* the same port answered others meanwhile: not a firewall in front of the whole service */
+            sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s, while the port "
+                         "answered others (frame %u)", server, a->syn_count, ss_time_seconds(span),
+                         causes->port_answered);
+            sentence_add_str(&say_this, ": the listener is up; suspect a full accept queue (ss -ltn Recv-Q, nstat "
+                             "ListenOverflows)");
+            sentence_add_str(&say_this, ", a per-source rule or a rate limit");
         } else {
             sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
                          "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, ss_time_seconds(span), sched);
@@ -550,7 +717,32 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     }
 }
 
-static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final)
+/* What the SYN that was answered lacked: the connection runs without it. */
+static void render_answered_without(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt *a,
+                                    proto_item *outcome)
+{
+    unsigned lost = ss_attempt_answered_lost(a);
+    if (lost & SS_SYN_OPTIONS) {
+        char meaning[160];
+        options_meaning(lost & SS_SYN_OPTIONS, meaning, sizeof meaning);
+        sentence say_this = { "" };
+        sentence_add(&say_this, "The SYN this answers lacked options the first SYN (frame %u) carried: the "
+                     "connection runs without %s for its whole life", a->first_syn.frame, meaning);
+        say(pinfo, outcome, &ei_options_dropped, &say_this);
+    }
+    if (ss_attempt_ecn_fallback(a)) {
+        proto_item *it = add_presence(tree, hf_ecn_fallback, tvb);
+        sentence say_this = { "" };
+        sentence_add(&say_this, "ECN fallback: the ECN-setup SYN (frame %u) went unanswered, the SYN without ECN was "
+                     "answered: a middlebox drops ECN-setup SYNs", a->first_syn.frame);
+        sentence_add(&say_this, "; every new connection through it pays the first RTO (%.1f s here)",
+                     ss_time_seconds(ss_attempt_gap_ns(a, 1)));
+        say(pinfo, it, &ei_ecn_fallback, &say_this);
+    }
+}
+
+static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n, bool final,
+                           const ss_attempt_causes *causes)
 {
     const ss_attempt *a = n->attempt;
     add_uint(tree, hf_attempt, tvb, a->first_syn.frame);
@@ -567,14 +759,24 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     char server[80];
     server_endpoint(a, server, sizeof server);
     double took = ss_time_seconds(ss_attempt_elapsed_ns(a, ss_attempt_outcome_time_ns(a)));
-    if (ss_attempt_syns_at_outcome(a) >= 2 && a->evidence == SS_EVIDENCE_SYNACK)
-        expert_add_info_format(pinfo, outcome, &ei_answered_late,
-            "SYN/ACK from %s answers the connection attempt in frame %u only after %u SYNs: connect() took %.2f s",
-            server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
-    else if (ss_attempt_syns_at_outcome(a) >= 2)
+    if (causes && causes->port_answered)
+        add_uint(tree, hf_port_answered, tvb, causes->port_answered);
+    if (ss_attempt_syns_at_outcome(a) >= 2 && a->evidence == SS_EVIDENCE_SYNACK) {
+        sentence say_this = { "" };
+        sentence_add(&say_this, "SYN/ACK from %s answers the connection attempt in frame %u only after %u SYNs: "
+                     "connect() took %.2f s", server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
+        if (ss_attempt_challenge_ack(a))
+            sentence_add(&say_this, ". The server had answered the first with a challenge ACK (frame %u): an older "
+                         "connection on these ports", ss_attempt_challenge_ack(a));
+        else if (causes && causes->port_answered)
+            sentence_add(&say_this, ". Meanwhile the port answered others (frame %u): a full accept queue or SYN "
+                         "backlog dropped the first SYNs, not a firewall", causes->port_answered);
+        say(pinfo, outcome, &ei_answered_late, &say_this);
+    } else if (ss_attempt_syns_at_outcome(a) >= 2)
         expert_add_info_format(pinfo, outcome, &ei_answered_late,
             "The connection attempt to %s in frame %u was answered only after %u SYNs: this frame, %.2f s after the "
             "first SYN, is the first that shows it", server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
+    render_answered_without(tree, pinfo, tvb, a, outcome);
     if (ss_attempt_syn_data_ignored(a))
         expert_add_info_format(pinfo, outcome, &ei_syn_data_ignored,
             "This SYN/ACK acknowledges ISN + 1 only: %s ignored the %u bytes of data in the SYN (TCP Fast Open "
@@ -605,14 +807,62 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     }
 }
 
-static void render_synack_retry(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n)
+static void render_synack_retry(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n,
+                                bool final, const ss_synack_train *train)
 {
     proto_item *retry = add_uint(tree, hf_synack_retry, tvb, n->synack_retry);
     add_time(tree, hf_synack_gap, tvb, n->synack_gap_ns);
-    expert_add_info_format(pinfo, retry, &ei_synack_retry,
-        "SYN/ACK retransmission %u, %.2f s after the previous SYN/ACK: the server has not received the "
-        "client's ACK (its SYN/ACK or the ACK was lost, or the client sent its SYN again)",
-        n->synack_retry, ss_time_seconds(n->synack_gap_ns));
+    if (!n->synack_acked_by) {
+        expert_add_info_format(pinfo, retry, &ei_synack_retry,
+            "SYN/ACK retransmission %u, %.2f s after the previous SYN/ACK: the client's ACK is not in the capture "
+            "(its SYN/ACK or the ACK was lost, or the client sent its SYN again)",
+            n->synack_retry, ss_time_seconds(n->synack_gap_ns));
+        return;
+    }
+    add_uint(tree, hf_synack_acked_in, tvb, n->synack_acked_by);
+    sentence say_this = { "" };
+    sentence_add(&say_this, "SYN/ACK retransmission %u, %.2f s after the previous, though the client's ACK is in the "
+                 "capture (frame %u)", n->synack_retry, ss_time_seconds(n->synack_gap_ns), n->synack_acked_by);
+    if (final && train && train->data_by && train->last_ns <= train->data_ns)
+        sentence_add(&say_this, ": the listener waits for data, as with TCP_DEFER_ACCEPT; the client's first data "
+                     "(frame %u) ended the retransmissions", train->data_by);
+    else
+        sentence_add_str(&say_this, ": lost after the capture point, or the listener did not take it (a full "
+                         "accept queue with tcp_abort_on_overflow=0, or TCP_DEFER_ACCEPT waiting for data)");
+    say(pinfo, retry, &ei_synack_retry, &say_this);
+}
+
+/* A server's ACK for an older connection, answering a SYN (RFC 5961 section 4). */
+static void render_challenge_ack(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n,
+                                 const ss_attempt_causes *causes)
+{
+    const ss_attempt *a = n->attempt;
+    const ss_attempt_rare *rare = ss_attempt_rare_part(a);
+    proto_item *it = add_uint(tree, hf_challenge_ack, tvb, n->challenge_of);
+    add_uint(tree, hf_attempt, tvb, a->first_syn.frame);
+    sentence say_this = { "" };
+    sentence_add(&say_this, "Not an answer to the SYN in frame %u: a challenge ACK (RFC 5961 \xc2\xa7" "4); the server "
+                 "still holds an older connection on these ports", n->challenge_of);
+    if (causes && causes->earlier_connection)
+        sentence_add(&say_this, " (from frame %u)", causes->earlier_connection);
+    if (rare && rare->challenge_rst)
+        sentence_add(&say_this, "; the client's RST (frame %u) clears it and the SYN is sent again at once",
+                     rare->challenge_rst);
+    else
+        sentence_add_str(&say_this, "; the client's RST clears it and the SYN is sent again at once");
+    sentence_add_str(&say_this, " (its RST was lost, or the server sits in CLOSE_WAIT)");
+    say(pinfo, it, &ei_challenge_ack, &say_this);
+}
+
+/* Time from a refusal at time_ns to the attempt's next SYN (0 if none). */
+static int64_t refused_syn_sent_again_ns(const ss_attempt *a, int64_t time_ns)
+{
+    for (uint32_t i = 0; i < a->syn_count; i++) {
+        int64_t t = ss_attempt_syn(a, i).time_ns;
+        if (t > time_ns)
+            return ss_time_diff(t, time_ns);
+    }
+    return 0;
 }
 
 /* "ICMP port unreachable from 10.0.0.2", "TCP RST from 10.0.0.2:80" */
@@ -666,6 +916,22 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
 
     const ss_attempt *a = res->attempt.attempt;
     expert_field *ei = r->by == SS_REFUSED_BY_RST ? &ei_refused_rst : &ei_refused_icmp;
+    if (a && final && ss_attempt_outcome_frame(a) != pinfo->num && r->by == SS_REFUSED_BY_RST) {
+        /* Linux fails connect() at the first valid RST: a stack that sends
+         * the SYN again retries refused connects (Windows: twice, 0.5 s apart) */
+        int64_t again = refused_syn_sent_again_ns(a, ss_time_of(&pinfo->abs_ts));
+        sentence_add(&say_this, "%s refuses the SYN in frame %u, yet the client sent the same SYN again %.2f s later",
+                     source, r->refuses, ss_time_seconds(again));
+        if (again >= 350 * (SS_NS_PER_SEC / 1000) && again <= 800 * (SS_NS_PER_SEC / 1000))
+            sentence_add_str(&say_this, ": as Windows does, retrying a refused connect() twice, 0.5 s apart, before "
+                             "WSAECONNREFUSED");
+        else
+            sentence_add_str(&say_this, ": its stack retries a refused connect() (Linux's fails at once)");
+        if (ss_attempt_outcome_frame(a))
+            sentence_add(&say_this, "; frame %u ended the attempt", ss_attempt_outcome_frame(a));
+        say(pinfo, top, ei, &say_this);
+        return;
+    }
     if (a && final && ss_attempt_outcome_frame(a) != pinfo->num) {
         /* The client sent its SYN again: this error did not end connect(). */
         sentence_add(&say_this, "%s quotes the SYN in frame %u but did not end connect(): the SYN was sent again "
@@ -693,6 +959,9 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
                      "these ports", r->snaplen);
     if (refused_conn && ei == &ei_refused_icmp)
         sentence_add_str(&say_this, ", as for a TCP RST");
+    if (a && r->by == SS_REFUSED_BY_RST && a->syn_count >= 2 && ss_attempt_span_ns(a) < (int64_t)a->syn_count * SS_NS_PER_SEC)
+        sentence_add(&say_this, " after %u SYNs, each refused (a stack that retries refused connects: Windows "
+                     "does twice, 0.5 s apart)", a->syn_count);
     if (r->code->hint)
         sentence_add(&say_this, "; %s", r->code->hint);
     say(pinfo, top, ei, &say_this);
@@ -1007,8 +1276,11 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
             announced_suffix(a, buf, size);
     } else if (attempt_shows && n->role == SS_ROLE_OUTCOME && ss_attempt_outcome_frame(a) == frame) {
         answer_tag(a, buf, size);
+    } else if (n->challenge_of) {
+        snprintf(buf, size, "[challenge ACK: server holds an older connection; answers #%u]", n->challenge_of);
     } else if (n->synack_retry) {
-        snprintf(buf, size, "[SYN/ACK retry %u]", n->synack_retry);
+        snprintf(buf, size, n->synack_acked_by ? "[SYN/ACK retry %u, client's ACK in #%u]" : "[SYN/ACK retry %u]",
+                 n->synack_retry, n->synack_acked_by);
     } else if (n->crosses) {
         snprintf(buf, size, "[simultaneous open with #%u]", n->crosses);
     } else if (w->overrun && w->peer_min_shift >= 1) {
@@ -1040,7 +1312,7 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     bool one_direction = one_direction_shows(w, final);
     bool late_note = facts->first_late_frame == pinfo->num;
     bool snaplen_note = facts->first_cut_quote == pinfo->num;
-    if (!attempt_shows && !n->synack_retry && !n->crosses && !res->refusal.present && !w->scale_unknown &&
+    if (!attempt_shows && !n->synack_retry && !n->crosses && !n->challenge_of && !res->refusal.present && !w->scale_unknown &&
         !w->one_sided && !one_direction && !res->copy.of && !late_note && !snaplen_note &&
         !res->refusal.cut_before_ports)
         return false;
@@ -1086,12 +1358,15 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
         render_announced(st, tvb, n->attempt);
     if (res->refusal.present)
         render_refusal(st, pinfo, tvb, res, final);
+    const ss_attempt_causes *causes = final ? res->causes : NULL;
     if (n->role == SS_ROLE_SYN)
-        render_syn(st, pinfo, tvb, n, final, attempt_shows, facts, res->flood);
+        render_syn(st, pinfo, tvb, n, final, attempt_shows, facts, res->flood, causes);
     else if (attempt_shows)
-        render_outcome(st, pinfo, tvb, n, final);
+        render_outcome(st, pinfo, tvb, n, final, causes);
+    if (n->challenge_of)
+        render_challenge_ack(st, pinfo, tvb, n, res->causes);
     if (n->synack_retry)
-        render_synack_retry(st, pinfo, tvb, n);
+        render_synack_retry(st, pinfo, tvb, n, final, final && res->synack_train.retries ? &res->synack_train : NULL);
     render_window(st, pinfo, tvb, w);
     if (one_direction)
         render_one_direction(st, pinfo, tvb, w);

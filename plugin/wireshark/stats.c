@@ -25,6 +25,7 @@
 
 static int synsight_tap = -1;
 static ss_capture_facts (*facts_of_capture)(void);
+static bool (*causes_of_attempt)(uint32_t first_frame, ss_attempt_causes *out);
 
 typedef struct ss_tap_attempts {
     const ss_attempt *attempt;
@@ -61,6 +62,14 @@ static void model_update(ss_attempt_table *model, packet_info *pinfo, const ss_t
         ss_attempt_table_add_connection(model, t->connection);
     row[0] = t->attempt ? ss_attempt_table_update(model, t->attempt, start, t->capture_end_ns) : NULL;
     row[1] = t->superseded ? ss_attempt_table_update(model, t->superseded, start, t->capture_end_ns) : NULL;
+    /* the GUI's tables are fed on its second pass: every frame has been read */
+    if (!PINFO_FD_VISITED(pinfo) || !causes_of_attempt)
+        return;
+    for (int i = 0; i < 2; i++) {
+        ss_attempt_causes c;
+        if (row[i] && causes_of_attempt(row[i]->first_frame, &c))
+            ss_attempt_table_set_causes(model, row[i]->first_frame, &c);
+    }
 }
 
 /* --- tshark: -z synsight,attempts[,filter] ------------------------------ */
@@ -91,6 +100,7 @@ static void attempts_cli_draw(void *data)
     ss_capture_facts facts = facts_of_capture();
     ss_attempt_table_settle(cli->model, facts.end_ns);
     ss_attempt_table_set_capture(cli->model, &facts);
+    ss_attempt_table_fill_causes(cli->model, causes_of_attempt);
     GString *text = g_string_new(NULL);
     if (cli->form == SS_FORM_TEXT)
         ss_attempt_table_format(cli->model, cli->filter, text);
@@ -286,7 +296,8 @@ static stat_tap_table *first_table(stat_tap_table_ui *ui)
 /* Connection attempts: the same columns as the text table. */
 enum {
     COL_VERDICT, COL_CLIENT, COL_SERVER, COL_SYNS, COL_FIRST_SYN, COL_TO_OUTCOME, COL_SCHEDULE, COL_OUTCOME,
-    COL_ANSWER, COL_OUTCOME_FRAME, COL_FIRST_FRAME, COL_ANNOUNCED_IN, COL_ANNOUNCED_BY, ATTEMPT_COLS
+    COL_ANSWER, COL_OUTCOME_FRAME, COL_FIRST_FRAME, COL_ANNOUNCED_IN, COL_ANNOUNCED_BY, COL_STACK, COL_GIVES_UP,
+    COL_GAVE_UP, COL_PORT_ANSWERED, ATTEMPT_COLS
 };
 
 static stat_tap_table_item attempt_columns[ATTEMPT_COLS] = {
@@ -303,6 +314,10 @@ static stat_tap_table_item attempt_columns[ATTEMPT_COLS] = {
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First SYN frame", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Announced in", "%u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Announced by", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Stack", "%s" },
+    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Gives up (s)", "%.0f" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Gave up", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Port answered", "%u" },
 };
 
 #define ATTEMPTS_TITLE "Connection attempts"
@@ -344,6 +359,16 @@ static void attempts_gui_show(stat_tap_table *table, const ss_attempt_row *r)
     else
         set_none(&cells[COL_ANNOUNCED_IN]);
     set_string(&cells[COL_ANNOUNCED_BY], r->announced_in ? ss_attempt_row_announced_by(r) : "");
+    set_string(&cells[COL_STACK], r->causes_set && r->syn_count >= 2 ? ss_stack_name(r->stack) : "");
+    if (r->causes_set && r->gives_up_s >= 0)
+        set_float(&cells[COL_GIVES_UP], r->gives_up_s);
+    else
+        set_none(&cells[COL_GIVES_UP]);
+    set_string(&cells[COL_GAVE_UP], r->gave_up != SS_GAVE_UP_NOT_KNOWN ? ss_gave_up_name(r->gave_up) : "");
+    if (r->port_answered)
+        set_uint(&cells[COL_PORT_ANSWERED], r->port_answered);
+    else
+        set_none(&cells[COL_PORT_ANSWERED]);
 }
 
 static tap_packet_status attempts_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -361,7 +386,10 @@ static tap_packet_status attempts_gui_packet(void *data, packet_info *pinfo, epa
 }
 
 /* Attempts by destination. */
-enum { COL_DESTINATION, COL_ATTEMPTS, COL_ANSWERED, COL_REFUSED, COL_UNANSWERED, COL_SUPERSEDED, COL_PENDING, DEST_COLS };
+enum {
+    COL_DESTINATION, COL_ATTEMPTS, COL_ANSWERED, COL_REFUSED, COL_UNANSWERED, COL_SUPERSEDED, COL_PENDING,
+    COL_LISTENER_UP, DEST_COLS
+};
 
 static stat_tap_table_item destination_columns[DEST_COLS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Destination", "%s" },
@@ -371,6 +399,7 @@ static stat_tap_table_item destination_columns[DEST_COLS] = {
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Unanswered", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Superseded", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Pending", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Listener up", "%u" },
 };
 
 #define DESTINATIONS_TITLE "Attempts by destination"
@@ -398,6 +427,7 @@ static void destinations_gui_show(stat_tap_table *table, const ss_attempt_row *r
     set_uint(&cells[COL_UNANSWERED], d->unanswered);
     set_uint(&cells[COL_SUPERSEDED], d->superseded);
     set_uint(&cells[COL_PENDING], d->pending);
+    set_uint(&cells[COL_LISTENER_UP], d->listener_up);
 }
 
 static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -413,9 +443,11 @@ static tap_packet_status destinations_gui_packet(void *data, packet_info *pinfo,
     return TAP_PACKET_REDRAW;
 }
 
-void ss_stats_register(ss_capture_facts (*capture_facts)(void))
+void ss_stats_register(ss_capture_facts (*capture_facts)(void),
+                       bool (*attempt_causes)(uint32_t first_frame, ss_attempt_causes *out))
 {
     facts_of_capture = capture_facts;
+    causes_of_attempt = attempt_causes;
     static tap_param filter_param[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
     static stat_tap_ui attempts_text = {
         .group = SS_STAT_GROUP_UNSORTED,

@@ -13,7 +13,8 @@
 /* Registers the tap and the statistics (from the protocol registration).
  * capture_facts tells, when a table is drawn, what the capture as a whole
  * says so far (when it ended, for attempts still open). */
-void ss_stats_register(ss_capture_facts (*capture_facts)(void));
+void ss_stats_register(ss_capture_facts (*capture_facts)(void),
+                       bool (*attempt_causes)(uint32_t first_frame, ss_attempt_causes *out));
 
 /* Frees what the Statistics-menu tables keep between retaps (from the
  * dissector's cleanup routine: a dialog re-initialises its table before
