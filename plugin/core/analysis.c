@@ -524,7 +524,9 @@ static ss_give_up_reading read_give_up(const ss_analysis *an, const ss_attempt *
     ss_give_up_reading none;
     memset(&none, 0, sizeof none);
     uint32_t id;
-    if (!stack->next_due_ns || !ss_attempts_latest_id(an->attempts, a, &id))
+    /* only a train that stopped short of its stack's limit has a question */
+    if (!stack->next_due_ns || stack->limit_raised || a->syn_count >= stack->max_syns ||
+        !ss_attempts_latest_id(an->attempts, a, &id))
         return none;
     int64_t last_ns = ss_attempt_syn(a, a->syn_count - 1).time_ns;
     int64_t until_ns = last_ns + stack->next_due_ns + stack->next_due_ns / 2;
@@ -557,13 +559,14 @@ static ss_give_up_reading read_give_up(const ss_analysis *an, const ss_attempt *
     return g;
 }
 
-void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, ss_attempt_causes *out)
+void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, bool who_gave_up,
+                        ss_attempt_causes *out)
 {
     memset(out, 0, sizeof *out);
     if (!an || !a)
         return;
     out->stack = ss_attempt_stack(a);
-    if (ss_attempt_final_outcome(a, an->end_ns) == SS_OUTCOME_UNANSWERED)
+    if (who_gave_up && ss_attempt_final_outcome(a, an->end_ns) == SS_OUTCOME_UNANSWERED)
         out->gave_up = read_give_up(an, a, &out->stack);
     if (ss_attempt_waited(a, an->end_ns)) {
         ss_tuple t = ss_attempt_tuple(a);
@@ -594,6 +597,6 @@ bool ss_analysis_attempt_causes(const ss_analysis *an, uint32_t first_frame, ss_
         memset(out, 0, sizeof *out);
         return false;
     }
-    ss_analysis_causes(an, a, a->first_syn.time_ns, out);
+    ss_analysis_causes(an, a, a->first_syn.time_ns, true, out);
     return true;
 }

@@ -125,8 +125,10 @@ bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_no
 bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note);
 
 /* Once every frame has been fed: why attempt a went as it did, read for
- * the frame at time_ns (its SYN or outcome frame). */
-void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, ss_attempt_causes *out);
+ * the frame at time_ns (its SYN or outcome frame); who gave up only when
+ * asked (it looks at the attempts around a: the first SYN's). */
+void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, bool who_gave_up,
+                        ss_attempt_causes *out);
 
 /* Once every frame has been fed: the SYN/ACK train a retransmitted
  * SYN/ACK's note names. */

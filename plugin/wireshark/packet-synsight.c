@@ -164,7 +164,8 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     const ss_attempt *attempt = now.attempt.attempt;
     if (attempt && (now.attempt.challenge_of ||
                     (PINFO_FD_VISITED(pinfo) && now.attempt.role != SS_ROLE_NONE && ss_attempt_is_notable(attempt)))) {
-        ss_analysis_causes(analysis, attempt, ss_time_of(&pinfo->abs_ts), &causes);
+        bool first_syn = now.attempt.role == SS_ROLE_SYN && now.attempt.syn_index == 0;
+        ss_analysis_causes(analysis, attempt, ss_time_of(&pinfo->abs_ts), first_syn, &causes);
         now.causes = &causes;
     }
     if (PINFO_FD_VISITED(pinfo) && now.attempt.synack_retry)

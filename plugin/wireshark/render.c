@@ -826,9 +826,8 @@ static void render_synack_retry(proto_tree *tree, packet_info *pinfo, tvbuff_t *
     if (final && train && train->data_by && train->last_ns <= train->data_ns)
         sentence_add(&say_this, ": the listener waits for data, as with TCP_DEFER_ACCEPT; the client's first data "
                      "(frame %u) ended the retransmissions", train->data_by);
-    else
-        sentence_add_str(&say_this, ": lost after the capture point, or the listener did not take it (a full "
-                         "accept queue with tcp_abort_on_overflow=0, or TCP_DEFER_ACCEPT waiting for data)");
+    else if (sentence_add_str(&say_this, ": lost after the capture point, or the listener did not take it"))
+        sentence_add_str(&say_this, " (full accept queue, tcp_abort_on_overflow=0; TCP_DEFER_ACCEPT)");
     say(pinfo, retry, &ei_synack_retry, &say_this);
 }
 
@@ -863,6 +862,18 @@ static int64_t refused_syn_sent_again_ns(const ss_attempt *a, int64_t time_ns)
             return ss_time_diff(t, time_ns);
     }
     return 0;
+}
+
+/* SYNs sent again faster than any SYN retransmission timer (1 s): each
+ * after a refusal, by a stack that retries refused connects. */
+static bool refused_again_and_again(const ss_attempt *a)
+{
+    if (a->syn_count < 2)
+        return false;
+    for (uint32_t i = 1; i < a->syn_count; i++)
+        if (ss_attempt_gap_ns(a, i) >= 900 * (SS_NS_PER_SEC / 1000))
+            return false;
+    return true;
 }
 
 /* "ICMP port unreachable from 10.0.0.2", "TCP RST from 10.0.0.2:80" */
@@ -959,7 +970,7 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
                      "these ports", r->snaplen);
     if (refused_conn && ei == &ei_refused_icmp)
         sentence_add_str(&say_this, ", as for a TCP RST");
-    if (a && r->by == SS_REFUSED_BY_RST && a->syn_count >= 2 && ss_attempt_span_ns(a) < (int64_t)a->syn_count * SS_NS_PER_SEC)
+    if (a && r->by == SS_REFUSED_BY_RST && refused_again_and_again(a))
         sentence_add(&say_this, " after %u SYNs, each refused (a stack that retries refused connects: Windows "
                      "does twice, 0.5 s apart)", a->syn_count);
     if (r->code->hint)

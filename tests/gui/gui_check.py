@@ -352,6 +352,17 @@ def main():
         assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
         quit_cleanly(gui, proc, wid, "copies")
 
+        # 3g. Causes: a listener with a full accept queue that answered
+        # others while this attempt went unanswered (the first SYN's
+        # details), and a challenge ACK in the packet list.
+        proc, wid = open_filtered(gui, "listen-queue-full", "synsight.port_answered")
+        details_shot(gui, wid, "26", os.path.join(out, "listener-up.png"))
+        quit_cleanly(gui, proc, wid, "listener up")
+        proc, wid, shot = filtered_packet_list(gui, gui.capture("challenge-ack-established"),
+                                               os.path.join(out, "challenge-ack.png"))
+        assert gui.count_colour(shot, VALID_RGB) > 2000, "the filter bar does not show 'synsight' as valid"
+        quit_cleanly(gui, proc, wid, "challenge ACK")
+
         # 3e. The synsight configuration profile, installed as cmake --install
         # does: its columns, its filter buttons, its coloring rules (synsight's
         # on top of Wireshark's own: SYN/ACKs get Wireshark's grey).

@@ -161,13 +161,16 @@ def first_answer(segs, syns, client, server):
     answers or refuses it, from Wireshark's fields: the server's SYN/ACK or
     RST that acknowledges the SYN (syn_acked), a server segment
     acknowledging it, or a client segment (ACK, data, FIN or RST) with that
-    seq."""
+    seq. An RST the client ignored (the same SYN sent again after it, as
+    Windows retries a refused connect) did not end the attempt."""
     opened = min(s["frame"] for s in syns)
     for s in segs:
         if s["frame"] <= opened:
             continue
         if s["src"] == server and s["dst"] == client and syn_acked(syns, s["ack"]) and \
                 (s["syn"] and s["ackf"] or s["rst"] and s["ackf"] or s["ackf"] and not s["syn"]):
+            if s["rst"] and any(x["frame"] > s["frame"] for x in syns):
+                continue
             return s
         if s["src"] == client and s["dst"] == server and syn_acked(syns, s["seq"]) and not s["syn"] and \
                 (s["ackf"] or s["rst"]):

@@ -80,6 +80,8 @@ def check_report(ts, *names):
     by_file = {}
     for line in table[1:]:
         r = dict(zip(table[0], line))
+        if r["gives_up_s"]:     # whole seconds in the text table
+            r["gives_up_s"] = "%.0f" % float(r["gives_up_s"])
         by_file.setdefault(r.pop("file"), []).append(r)
     for name in names:
         got = next((v for k, v in by_file.items() if k.rsplit(".", 1)[0] == name), [])
@@ -111,6 +113,12 @@ def check_report(ts, *names):
         failed[key] += r["outcome"] in ("unanswered", "refused-rst", "refused-icmp")
     assert {d: v["attempts"] for d, v in dests.items()} == dict(counted), (dests, counted)
     assert {d: v["refused"] + v["unanswered"] for d, v in dests.items()} == {d: failed[d] for d in counted}
+    listener_up = Counter()
+    for r in [r for v in want.values() for r in v] + by_file["zz-cut.pcapng"]:
+        addr = r["server_addr"]
+        key = f"[{addr}]:{r['server_port']}" if ":" in addr else f"{addr}:{r['server_port']}"
+        listener_up[key] += r["port_answered"] != "" and r["verdict"] in ("failed", "late")
+    assert {d: v["listener_up"] for d, v in dests.items()} == {d: listener_up[d] for d in counted}, dests
 
     # only the damaged file: nothing could be read, status 1
     lone = os.path.join(work, "lone")

@@ -70,7 +70,16 @@ def check_table(ts, name):
             # an answer inferred from a later segment says so in the tree and in the table
             inferred = r["Answer"] in ("client-ack", "client-rst", "server-ack")
             assert inferred == ("synsight.answer_not_captured" in fields), (name, r, fields)
+            # why: the first SYN's fields, column by column
+            assert r["Stack"] == fields.get("synsight.syn.stack", "-"), (name, r, fields)
+            gives_up = fields.get("synsight.syn.gives_up")
+            assert r["Gives up (s)"] == ("-" if gives_up is None else "%.0f" % float(gives_up)), (name, r, fields)
+            gave_up = "app" if "synsight.app_gave_up" in fields else \
+                "kernel" if "synsight.kernel_gave_up" in fields else "-"
+            assert r["Gave up"] == gave_up, (name, r, fields)
+            assert r["Port answered"] == fields.get("synsight.port_answered", "-"), (name, r, fields)
         else:   # an ordinary handshake: answered at the first SYN by the next SYN/ACK
+            assert (r["Stack"], r["Gives up (s)"], r["Gave up"], r["Port answered"]) == ("-", "-", "-", "-"), (name, r)
             answer = next(s for s in segs if s["frame"] > syns[0]["frame"] and s["syn"] and s["ackf"]
                           and s["src"] == server and syn_acked(syns, s["ack"]))
             assert (r["Verdict"], r["Outcome"], r["Answer"], r["Outcome frame"]) == \
@@ -94,13 +103,14 @@ def check_table(ts, name):
     keys = [(VERDICT_ORDER.index(r["Verdict"]), int(r["First SYN frame"])) for r in rows]
     assert keys == sorted(keys), (name, "rows out of order", keys)
     # the summary adds up the rows
-    counted = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    counted = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
     column = {"answered": 1, "refused-rst": 2, "refused-icmp": 2, "unanswered": 3, "superseded": 4, "pending": 5}
     for r in rows:
         counted[r["Server"]][0] += 1
         counted[r["Server"]][column[r["Outcome"]]] += 1
+        counted[r["Server"]][6] += r["Port answered"] != "-" and r["Verdict"] in ("failed", "late")
     summary = {d["Destination"]: [int(d[k]) for k in ("Attempts", "Answered", "Refused", "Unanswered", "Superseded",
-                                                        "Pending")]
+                                                        "Pending", "Listener up")]
                for d in dests}
     assert summary == dict(counted), (name, summary, dict(counted))
     failures = [v[2] + v[3] for v in (summary[d["Destination"]] for d in dests)]
@@ -112,9 +122,10 @@ def check_table(ts, name):
 
 MACHINE_COLUMNS = ["verdict", "client_addr", "client_port", "server_addr", "server_port", "syns", "first_syn_s",
                    "to_outcome_s", "schedule", "outcome", "answer", "outcome_frame", "first_syn_frame",
-                   "announced_in", "announced_by"]
-INTEGER_COLUMNS = {"client_port", "server_port", "syns", "outcome_frame", "first_syn_frame", "announced_in"}
-SECONDS_COLUMNS = {"first_syn_s", "to_outcome_s"}
+                   "announced_in", "announced_by", "stack", "gives_up_s", "gave_up", "port_answered"]
+INTEGER_COLUMNS = {"client_port", "server_port", "syns", "outcome_frame", "first_syn_frame", "announced_in",
+                   "port_answered"}
+SECONDS_COLUMNS = {"first_syn_s", "to_outcome_s", "gives_up_s"}
 
 
 def text_row_as_machine(r):
@@ -129,7 +140,9 @@ def text_row_as_machine(r):
             "to_outcome_s": none(r["To outcome (s)"]), "schedule": none(r["Schedule"]), "outcome": r["Outcome"],
             "answer": none(r["Answer"]), "outcome_frame": none(r["Outcome frame"]),
             "first_syn_frame": r["First SYN frame"], "announced_in": none(r["Announced in"]),
-            "announced_by": none(r["Announced by"])}
+            "announced_by": none(r["Announced by"]), "stack": none(r["Stack"]),
+            "gives_up_s": none(r["Gives up (s)"]), "gave_up": none(r["Gave up"]),
+            "port_answered": none(r["Port answered"])}
 
 
 def check_machine_forms(ts, name, rows):
@@ -139,7 +152,11 @@ def check_machine_forms(ts, name, rows):
     text = attempts_table(ts, name, "final", ",csv")
     table = list(csv.reader(io.StringIO(text, newline="")))
     assert table[0] == MACHINE_COLUMNS, (name, table[0])
-    assert [dict(zip(table[0], line)) for line in table[1:]] == want, (name, "CSV rows differ from the text table")
+    got_rows = [dict(zip(table[0], line)) for line in table[1:]]
+    for g in got_rows:      # whole seconds in the text table, six decimals here
+        if g["gives_up_s"]:
+            g["gives_up_s"] = "%.0f" % float(g["gives_up_s"])
+    assert got_rows == want, (name, "CSV rows differ from the text table")
     lines = attempts_table(ts, name, "final", ",json").splitlines()
     objects = [json.loads(line) for line in lines]
     assert len(objects) == len(want), (name, len(objects), len(want))
@@ -189,8 +206,9 @@ def check_table_options(ts):
     gui_rows = sorted(tuple(c.strip() for c in line.split("|")[:4]) for line in out.splitlines()
                       if line.split(" |")[0] in VERDICT_ORDER)
     assert gui_rows == sorted((r["Verdict"], r["Client"], r["Server"], r["SYNs"]) for r in rows), gui_rows
-    gui_dests = sorted(line.replace(" ", "") for line in out.splitlines() if line.count("|") == 7
+    gui_dests = sorted(line.replace(" ", "") for line in out.splitlines() if line.count("|") == 8
                        and not line.startswith("Destination"))
-    assert gui_dests == ["10.0.0.2:135|1|1|0|0|0|0|", "10.0.0.2:445|1|1|0|0|0|0|", "10.0.0.2:49666|1|1|0|0|0|0|",
-                         "10.0.0.2:49667|1|0|0|1|0|0|", "10.0.0.2:8080|1|1|0|0|0|0|"], gui_dests
+    assert gui_dests == ["10.0.0.2:135|1|1|0|0|0|0|0|", "10.0.0.2:445|1|1|0|0|0|0|0|",
+                         "10.0.0.2:49666|1|1|0|0|0|0|0|", "10.0.0.2:49667|1|0|0|1|0|0|0|",
+                         "10.0.0.2:8080|1|1|0|0|0|0|0|"], gui_dests
     print("filter argument, bad filter and the GUI tables: as expected")

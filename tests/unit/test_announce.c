@@ -145,17 +145,18 @@ static void test_attempts_name_their_announcement(void)
         fputs(text->str, stderr);
     CHECK(g_str_has_prefix(text->str, "verdict,client_addr,client_port,server_addr,server_port,syns,first_syn_s,"
                                       "to_outcome_s,schedule,outcome,answer,outcome_frame,first_syn_frame,"
-                                      "announced_in,announced_by\r\n"));
-    CHECK(strstr(text->str, "\r\nfailed,10.0.0.1,45000,10.0.0.2,60003,2,1.000000,,,unanswered,,,3,2,ftp-pasv\r\n"));
+                                      "announced_in,announced_by,stack,gives_up_s,gave_up,port_answered\r\n"));
+    CHECK(strstr(text->str, "\r\nfailed,10.0.0.1,45000,10.0.0.2,60003,2,1.000000,,,unanswered,,,3,2,ftp-pasv,,,,\r\n"));
     CHECK(strstr(text->str, "\r\nok,10.0.0.1,45002,10.0.0.2,60005,1,3.000000,0.000000,,answered,synack,8,7,6,"
-                            "ftp-pasv\r\n"));
+                            "ftp-pasv,,,,\r\n"));
     g_string_truncate(text, 0);
     ss_attempt_table_format_machine(t, SS_FORM_JSON, text);
     CHECK(g_str_has_prefix(text->str, "{\"verdict\":\"failed\",\"client_addr\":\"10.0.0.1\",\"client_port\":45000,"
                                       "\"server_addr\":\"10.0.0.2\",\"server_port\":60003,\"syns\":2,"
                                       "\"first_syn_s\":1.000000,\"to_outcome_s\":null,\"schedule\":null,"
                                       "\"outcome\":\"unanswered\",\"answer\":null,\"outcome_frame\":null,"
-                                      "\"first_syn_frame\":3,\"announced_in\":2,\"announced_by\":\"ftp-pasv\"}\n"));
+                                      "\"first_syn_frame\":3,\"announced_in\":2,\"announced_by\":\"ftp-pasv\",\"stack\":null,"
+                                      "\"gives_up_s\":null,\"gave_up\":null,\"port_answered\":null}\n"));
     CHECK_EQ_INT(ss_table_form_named("json"), SS_FORM_JSON);
     CHECK_EQ_INT(ss_table_form_named("xml"), SS_FORM_TEXT);
     g_string_free(text, TRUE);

@@ -132,24 +132,30 @@ static void test_rows_follow_the_attempts(void)
     CHECK(strstr(text->str, "Filter: tcp\nAttempts: 7\nAnswers inferred (SYN/ACK not in the capture): 1\n\n") != NULL);
     CHECK(strstr(text->str,
                  "Verdict   Client         Server          SYNs  First SYN (s)  To outcome (s)  Schedule  Outcome      "
-                 "Answer      Outcome frame  First SYN frame  Announced in  Announced by\n"
+                 "Answer      Outcome frame  First SYN frame  Announced in  Announced by  Stack  Gives up (s)  Gave up  "
+                 "Port answered\n"
                  "failed    10.0.0.1:1001  10.0.0.2:49667     2       0.010000               -  -         unanswered   "
-                 "-                       -                3             -  -\n"
+                 "-                       -                3             -  -             -                 -  -        "
+                 "            -\n"
                  "failed    10.0.0.1:1002  10.0.0.3:25        1       1.020000        0.001000  -         refused-rst  "
-                 "-                       6                5             -  -\n"
+                 "-                       6                5             -  -             -                 -  -        "
+                 "            -\n"
                  "given up  10.0.0.1:1003  10.0.0.2:80        2       2.000000               -  -         superseded   "
-                 "-                       9                7             -  -\n") != NULL);
+                 "-                       9                7             -  -             -                 -  -        "
+                 "            -\n") != NULL);
     CHECK(strstr(text->str,
                  "ok        10.0.0.1:1004  10.0.0.2:443       1       5.100000        0.001000  -         answered     "
-                 "client-ack             13               12             -  -\n"
+                 "client-ack             13               12             -  -             -                 -  -        "
+                 "            -\n"
                  "pending   10.0.0.1:1005  10.0.0.2:8080      1       5.500000               -  -         pending      "
-                 "-                       -               14             -  -\n") != NULL);
-    CHECK(strstr(text->str, "Destination     Attempts  Answered  Refused  Unanswered  Superseded  Pending\n"
-                            "10.0.0.2:49667         1         0        0           1           0        0\n"
-                            "10.0.0.3:25            1         0        1           0           0        0\n"
-                            "10.0.0.2:80            3         2        0           0           1        0\n"
-                            "10.0.0.2:443           1         1        0           0           0        0\n"
-                            "10.0.0.2:8080          1         0        0           0           0        1\n") != NULL);
+                 "-                       -               14             -  -             -                 -  -        "
+                 "            -\n") != NULL);
+    CHECK(strstr(text->str, "Destination     Attempts  Answered  Refused  Unanswered  Superseded  Pending  Listener up\n"
+                            "10.0.0.2:49667         1         0        0           1           0        0            0\n"
+                            "10.0.0.3:25            1         0        1           0           0        0            0\n"
+                            "10.0.0.2:80            3         2        0           0           1        0            0\n"
+                            "10.0.0.2:443           1         1        0           0           0        0            0\n"
+                            "10.0.0.2:8080          1         0        0           0           0        1            0\n") != NULL);
     g_string_free(text, TRUE);
 
     /* a reset empties the table (a file reloaded) */
@@ -157,6 +163,47 @@ static void test_rows_follow_the_attempts(void)
     CHECK_EQ_INT(ss_attempt_table_size(f.table), 0);
     CHECK(ss_attempt_table_find(f.table, 3) == NULL);
 
+    ss_attempt_table_free(f.table);
+    ss_attempts_free(f.attempts);
+}
+
+/* Why: the causes fill the row's columns; a failed or late attempt whose
+ * port answered others counts in its destination's Listener up, once
+ * however often its causes are set; an ordinary one does not. */
+static void test_causes_columns(void)
+{
+    feeder f = { ss_attempts_new(), ss_attempt_table_new() };
+    ss_tuple blocked = test_tuple(1, 1001, 2, 80), other = test_tuple(3, 1002, 2, 80);
+    feed(&f, 1, 0, blocked, SS_TCP_SYN, 200, 0);
+    feed(&f, 2, 1000, blocked, SS_TCP_SYN, 200, 0);
+    feed(&f, 3, 1500, other, SS_TCP_SYN, 300, 0);
+    feed(&f, 4, 1501, ss_tuple_reverse(&other), SS_TCP_SYN | SS_TCP_ACK, 900, 301);
+    feed(&f, 5, 3000, blocked, SS_TCP_SYN, 200, 0);
+    ss_attempt_table_settle(f.table, START + 20000 * MS);
+    ss_attempt_causes c;
+    memset(&c, 0, sizeof c);
+    c.stack.stack = SS_STACK_LINUX;
+    c.stack.gives_up_ns = 127 * SS_NS_PER_SEC;
+    c.gave_up.who = SS_GAVE_UP_APP;
+    c.port_answered = 4;
+    ss_attempt_table_set_causes(f.table, 1, &c);
+    ss_attempt_table_set_causes(f.table, 1, &c);
+    ss_attempt_causes ordinary;
+    memset(&ordinary, 0, sizeof ordinary);
+    ordinary.port_answered = 99;        /* not asked of an ordinary attempt: never counted */
+    ss_attempt_table_set_causes(f.table, 3, &ordinary);
+    GString *text = g_string_new(NULL);
+    ss_attempt_table_format(f.table, NULL, text);
+    if (getenv("SHOW_TABLE"))
+        fputs(text->str, stderr);
+    CHECK(strstr(text->str, "unanswered  -                   -                1             -  -             linux"
+                            "           127  app                  4\n") != NULL);
+    CHECK(strstr(text->str, "10.0.0.2:80         2         1        0           1           0        0            1\n")
+          != NULL);
+    g_string_truncate(text, 0);
+    ss_attempt_table_format_machine(f.table, SS_FORM_CSV, text);
+    CHECK(strstr(text->str, ",linux,127.000000,app,4\r\n") != NULL);
+    g_string_free(text, TRUE);
     ss_attempt_table_free(f.table);
     ss_attempts_free(f.attempts);
 }
@@ -170,6 +217,7 @@ static void test_verdict_words_sort_in_class_order(void)
 int main(void)
 {
     RUN(test_rows_follow_the_attempts);
+    RUN(test_causes_columns);
     RUN(test_verdict_words_sort_in_class_order);
     return check_report();
 }
