@@ -483,6 +483,14 @@ static void say_syn_retry(packet_info *pinfo, proto_item *retry, uint32_t i, uin
     expert_add_info_format(pinfo, retry, &ei_syn_retry, "%s", buf);
 }
 
+/* Whether SYN i (> 0) went out because the previous one met a challenge
+ * ACK, not for want of an answer. */
+static bool resent_after_challenge(const ss_attempt *a, uint32_t i)
+{
+    const ss_attempt_rare *rare = ss_attempt_rare_part(a);
+    return rare && rare->challenge_ack && ss_attempt_syn(a, i - 1).frame == rare->challenged_syn;
+}
+
 /* "ws,ts,sack": options, as synsight.syn.options_dropped lists them */
 static void options_text(unsigned lost, char *buf, size_t size)
 {
@@ -593,7 +601,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             proto_item_set_generated(it);
         }
         const ss_attempt_rare *rare = ss_attempt_rare_part(a);
-        if (rare && rare->challenge_ack && ss_attempt_syn(a, i - 1).frame == rare->challenged_syn) {
+        if (resent_after_challenge(a, i)) {
             /* not lost: sent again at once after the challenge ACK */
             sentence say_this = { "" };
             sentence_add(&say_this, "SYN sent again %.3f s after the SYN in frame %u, not for want of an answer: the "
@@ -1279,6 +1287,8 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         }
         else
             snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->code->errno_name);
+    } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0 && resent_after_challenge(a, n->syn_index)) {
+        snprintf(buf, size, "[SYN sent again after challenge ACK #%u: not a lost SYN]", ss_attempt_challenge_ack(a));
     } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
         syn_retry_tag(n->syn_index, a->first_syn.frame, buf, size);
     } else if (attempt_shows && n->role == SS_ROLE_SYN) {
