@@ -559,16 +559,18 @@ static ss_give_up_reading read_give_up(const ss_analysis *an, const ss_attempt *
     return g;
 }
 
-void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, bool who_gave_up,
+void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, unsigned what,
                         ss_attempt_causes *out)
 {
     memset(out, 0, sizeof *out);
     if (!an || !a)
         return;
-    out->stack = ss_attempt_stack(a);
-    if (who_gave_up && ss_attempt_final_outcome(a, an->end_ns) == SS_OUTCOME_UNANSWERED)
+    out->read = (what & SS_CAUSE_GAVE_UP) ? what | SS_CAUSE_STACK : what;
+    if (what & (SS_CAUSE_STACK | SS_CAUSE_GAVE_UP))
+        out->stack = ss_attempt_stack(a);
+    if ((what & SS_CAUSE_GAVE_UP) && ss_attempt_final_outcome(a, an->end_ns) == SS_OUTCOME_UNANSWERED)
         out->gave_up = read_give_up(an, a, &out->stack);
-    if (ss_attempt_waited(a, an->end_ns)) {
+    if ((what & SS_CAUSE_PORT) && ss_attempt_waited(a, an->end_ns)) {
         ss_tuple t = ss_attempt_tuple(a);
         int64_t from = a->first_syn.time_ns - SS_NS_PER_SEC;
         int64_t to = ss_attempt_outcome_frame(a) ? ss_attempt_outcome_time_ns(a)
@@ -597,6 +599,6 @@ bool ss_analysis_attempt_causes(const ss_analysis *an, uint32_t first_frame, ss_
         memset(out, 0, sizeof *out);
         return false;
     }
-    ss_analysis_causes(an, a, a->first_syn.time_ns, true, out);
+    ss_analysis_causes(an, a, a->first_syn.time_ns, SS_CAUSE_ALL, out);
     return true;
 }

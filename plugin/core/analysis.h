@@ -36,6 +36,7 @@ typedef struct ss_frame_result {
 /* Why an attempt went as it did, as the whole capture shows it (final
  * view; ss_analysis_causes). */
 typedef struct ss_attempt_causes {
+    unsigned read;              /* the parts read (SS_CAUSE_*): the others are zero, not "none" */
     ss_stack_reading stack;     /* whose stack sent the SYNs, and when it gives up */
     ss_give_up_reading gave_up; /* an unanswered attempt whose SYNs stopped early: who ended it */
     uint32_t port_answered;     /* the server endpoint's SYN/ACK to another client nearest the frame asked
@@ -124,10 +125,16 @@ bool ss_analysis_keep_window(ss_analysis *an, uint32_t frame, const ss_window_no
 /* The note ss_analysis_keep_window kept for frame, with its sides, if any. */
 bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_note *note);
 
+/* What ss_analysis_causes reads: each costs, so only what the frame shows. */
+#define SS_CAUSE_STACK   0x1    /* the stack (reads the SYN train) */
+#define SS_CAUSE_GAVE_UP 0x2    /* who gave up (with the stack; looks at the attempts around) */
+#define SS_CAUSE_PORT    0x4    /* whether the port answered others */
+#define SS_CAUSE_ALL     0x7
+
 /* Once every frame has been fed: why attempt a went as it did, read for
- * the frame at time_ns (its SYN or outcome frame); who gave up only when
- * asked (it looks at the attempts around a: the first SYN's). */
-void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, bool who_gave_up,
+ * the frame at time_ns (its SYN or outcome frame); what (SS_CAUSE_*) says
+ * which parts are read, the others left zero. */
+void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time_ns, unsigned what,
                         ss_attempt_causes *out);
 
 /* Once every frame has been fed: the SYN/ACK train a retransmitted

@@ -76,12 +76,17 @@ static const int apple_bsd_backoff[] = { 1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64, 64,
 #define LINUX_SYN_RETRIES 6u
 #define LINUX_LINEAR_DEFAULT 4u
 
-/* Gaps of the first n SYNs on the capture's clock: gaps[i] precedes SYN i + 1. */
+/* Gaps of the first n SYNs on the capture's clock: gaps[i] precedes SYN i + 1
+ * (each SYN read once: the gaps as ss_attempt_gap_ns gives them). */
 static uint32_t read_gaps(const ss_attempt *a, int64_t *gaps)
 {
     uint32_t n = a->syn_count < SS_STACK_SYNS_READ ? a->syn_count : SS_STACK_SYNS_READ;
-    for (uint32_t i = 1; i < n; i++)
-        gaps[i - 1] = ss_attempt_gap_ns(a, i);
+    int64_t before = a->first_syn.time_ns;
+    for (uint32_t i = 1; i < n; i++) {
+        int64_t t = ss_attempt_syn(a, i).time_ns;
+        gaps[i - 1] = ss_time_diff(t, before);
+        before = t;
+    }
     return n ? n - 1 : 0;
 }
 
@@ -159,11 +164,13 @@ ss_stack_reading ss_attempt_stack(const ss_attempt *a)
 {
     ss_stack_reading r;
     memset(&r, 0, sizeof r);
-    int64_t gaps[SS_STACK_SYNS_READ];
-    uint32_t n = read_gaps(a, gaps);
-    if (n < 2)
+    if (a->syn_count < 3)
         return r;               /* one gap says nothing of a schedule */
     const ss_attempt_rare *rare = ss_attempt_rare_part(a);
+    if ((ss_syn_layout)a->first_layout == SS_LAYOUT_OTHER && !(rare && rare->lost_from == 3))
+        return r;               /* no layout and no BSD trace: nothing to go by */
+    int64_t gaps[SS_STACK_SYNS_READ];
+    uint32_t n = read_gaps(a, gaps);
     unsigned lost = 0;
     uint32_t lost_from = 0;
     if (rare && rare->lost_from) {
@@ -212,10 +219,10 @@ ss_give_up_reading ss_attempt_gave_up(const ss_attempt *a, const ss_stack_readin
     int64_t watched = ss_time_diff(capture_end_ns, last_ns);
     bool next_within = next_attempt_ns && next_attempt_ns >= last_ns &&
                        ss_time_diff(next_attempt_ns, last_ns) <= due_ns + due_ns * 25 / 100 + 20 * MS;
-    /* a capture that ends as the kernel gives up (the client's own, cut when
-     * its process exits) cannot tell a lowered limit from a timeout: it must
-     * go on well past the next SYN's due time */
-    if (watched < due_ns + due_ns / 4 + SS_NS_PER_SEC / 2 && !next_within)
+    /* a capture that ends as the kernel gives up (the client's own, stopped
+     * when its process exits) cannot tell a lowered limit from a timeout: it
+     * must go on a second past the next SYN's due time */
+    if (watched < due_ns + SS_NS_PER_SEC && !next_within)
         return g;
     g.from_ns = ss_attempt_span_ns(a);
     g.by_ns = g.from_ns + due_ns;

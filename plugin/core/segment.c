@@ -79,7 +79,8 @@ static void note_kind(ss_segment *seg, unsigned *n, uint8_t kind)
 static void parse_tcp_options(const uint8_t *opt, size_t len, ss_segment *seg)
 {
     size_t i = 0;
-    unsigned kinds = 0;
+    /* only a SYN's layout is read (ss_syn_layout_of): the rest skip it */
+    unsigned kinds = (seg->flags & SS_TCP_SYN) ? 0 : 8;
     while (i < len) {
         uint8_t kind = opt[i];
         if (kind == 0)          /* end of option list */

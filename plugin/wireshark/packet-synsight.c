@@ -162,10 +162,13 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
      * final view (a challenge ACK's older connection is known at once) */
     ss_attempt_causes causes;
     const ss_attempt *attempt = now.attempt.attempt;
-    if (attempt && (now.attempt.challenge_of ||
-                    (PINFO_FD_VISITED(pinfo) && now.attempt.role != SS_ROLE_NONE && ss_attempt_is_notable(attempt)))) {
-        bool first_syn = now.attempt.role == SS_ROLE_SYN && now.attempt.syn_index == 0;
-        ss_analysis_causes(analysis, attempt, ss_time_of(&pinfo->abs_ts), first_syn, &causes);
+    unsigned what = 0;
+    if (now.attempt.challenge_of)
+        what = SS_CAUSE_PORT;   /* any part: the older connection comes with each */
+    else if (attempt && PINFO_FD_VISITED(pinfo) && ss_attempt_is_notable(attempt))
+        what = ss_render_wants_causes(tree, &now.attempt);
+    if (what) {
+        ss_analysis_causes(analysis, attempt, ss_time_of(&pinfo->abs_ts), what, &causes);
         now.causes = &causes;
     }
     if (PINFO_FD_VISITED(pinfo) && now.attempt.synack_retry)

@@ -108,6 +108,20 @@ static ss_pref_uint flood_min_sources = 1000;
 
 unsigned ss_render_flood_min_sources(void) { return flood_min_sources; }
 
+unsigned ss_render_wants_causes(proto_tree *tree, const ss_attempt_note *n)
+{
+    if (n->role == SS_ROLE_OUTCOME)
+        return SS_CAUSE_PORT;
+    if (n->role != SS_ROLE_SYN)
+        return 0;
+    if (n->syn_index == 0)
+        return SS_CAUSE_ALL;
+    /* every later SYN of a long train would read the train again */
+    return (proto_field_is_referenced(tree, hf_syn_stack) || proto_field_is_referenced(tree, hf_syn_gives_up)
+                ? SS_CAUSE_STACK : 0) |
+           (proto_field_is_referenced(tree, hf_port_answered) ? SS_CAUSE_PORT : 0);
+}
+
 void ss_render_register(int proto)
 {
     static hf_register_info hf[] = {
@@ -537,7 +551,7 @@ static void render_options_dropped(proto_tree *tree, packet_info *pinfo, tvbuff_
 /* Whose stack, and when it gives up: on every SYN of an attempt shown. */
 static void render_stack(proto_tree *tree, tvbuff_t *tvb, const ss_attempt *a, const ss_attempt_causes *c)
 {
-    if (a->syn_count < 2)
+    if (a->syn_count < 2 || !(c->read & SS_CAUSE_STACK))
         return;
     add_string(tree, hf_syn_stack, tvb, ss_stack_name(c->stack.stack));
     if (c->stack.stack != SS_STACK_UNKNOWN && c->stack.gives_up_ns)

@@ -22,4 +22,10 @@ bool ss_render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
  * unanswered SYNs to one destination make a flood summary (0: never). */
 unsigned ss_render_flood_min_sources(void);
 
+/* What of ss_analysis_causes (SS_CAUSE_*) the final view of a frame with
+ * this attempt note shows: a first SYN's and an outcome frame's sentences
+ * always read theirs; a later SYN only what a tree or a filter wants of its
+ * synsight.syn.stack, .gives_up and .port_answered. */
+unsigned ss_render_wants_causes(proto_tree *tree, const ss_attempt_note *n);
+
 #endif

@@ -62,12 +62,13 @@ static void model_update(ss_attempt_table *model, packet_info *pinfo, const ss_t
         ss_attempt_table_add_connection(model, t->connection);
     row[0] = t->attempt ? ss_attempt_table_update(model, t->attempt, start, t->capture_end_ns) : NULL;
     row[1] = t->superseded ? ss_attempt_table_update(model, t->superseded, start, t->capture_end_ns) : NULL;
-    /* the GUI's tables are fed on its second pass: every frame has been read */
+    /* the GUI's tables are fed on its second pass: every frame has been
+     * read, so a row's causes are final the first time */
     if (!PINFO_FD_VISITED(pinfo) || !causes_of_attempt)
         return;
     for (int i = 0; i < 2; i++) {
         ss_attempt_causes c;
-        if (row[i] && causes_of_attempt(row[i]->first_frame, &c))
+        if (row[i] && !row[i]->causes_set && causes_of_attempt(row[i]->first_frame, &c))
             ss_attempt_table_set_causes(model, row[i]->first_frame, &c);
     }
 }

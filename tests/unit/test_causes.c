@@ -202,6 +202,28 @@ static void test_options_dropped(void)
     CHECK_EQ_INT(st.gives_up_ns, 75 * S);
 }
 
+/* The window analysis reads the SYN that was answered: without window
+ * scale, scaling is off both ways, so a SYN/ACK without the option is no
+ * one-sided offer, and one with it is (RFC 7323 section 2.2). */
+static void test_options_dropped_windows(void)
+{
+    ss_tuple c2s = test_tuple(1, 40000, 2, 80), other = test_tuple(1, 40001, 2, 80);
+    feed(syn_of(1, 0, c2s, 100, APPLE_KINDS, true, true, true));
+    feed(syn_of(2, 1 * S, c2s, 100, APPLE_KINDS, true, true, true));
+    feed(syn_of(3, 2 * S, c2s, 100, APPLE_KINDS, true, true, true));
+    feed(syn_of(4, 3 * S, c2s, 100, 0x4112, false, false, true));
+    ss_frame_result r = feed(synack(5, 3 * S + 1 * MS, c2s, 100, 9000));
+    CHECK(!r.window.one_sided);
+    feed(syn_of(11, 10 * S, other, 500, APPLE_KINDS, true, true, true));
+    feed(syn_of(12, 11 * S, other, 500, APPLE_KINDS, true, true, true));
+    feed(syn_of(13, 12 * S, other, 500, APPLE_KINDS, true, true, true));
+    feed(syn_of(14, 13 * S, other, 500, 0x4112, false, false, true));
+    ss_segment echo = synack(15, 13 * S + 1 * MS, other, 500, 7000);
+    echo.wscale = 7;            /* a server that echoes a scale the answered SYN did not offer */
+    r = feed(echo);
+    CHECK(r.window.one_sided);
+}
+
 /* The answered SYN kept its options: the connection has them. */
 static void test_options_kept(void)
 {
@@ -445,6 +467,7 @@ int main(void)
     RUN_WITH_ANALYSIS(test_ack_of_isn_is_an_answer);
     RUN_WITH_ANALYSIS(test_late_or_data_is_no_challenge);
     RUN_WITH_ANALYSIS(test_options_dropped);
+    RUN_WITH_ANALYSIS(test_options_dropped_windows);
     RUN_WITH_ANALYSIS(test_options_kept);
     RUN_WITH_ANALYSIS(test_ecn_fallback);
     RUN_WITH_ANALYSIS(test_synack_after_ack);
