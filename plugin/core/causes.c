@@ -167,8 +167,6 @@ ss_stack_reading ss_attempt_stack(const ss_attempt *a)
     if (a->syn_count < 3)
         return r;               /* one gap says nothing of a schedule */
     const ss_attempt_rare *rare = ss_attempt_rare_part(a);
-    if ((ss_syn_layout)a->first_layout == SS_LAYOUT_OTHER && !(rare && rare->lost_from == 3))
-        return r;               /* no layout and no BSD trace: nothing to go by */
     int64_t gaps[SS_STACK_SYNS_READ];
     uint32_t n = read_gaps(a, gaps);
     unsigned lost = 0;
@@ -178,6 +176,12 @@ ss_stack_reading ss_attempt_stack(const ss_attempt *a)
         lost = rare->latest_lost & SS_SYN_OPTIONS;
     }
     bool dropped_at_third = lost_from == 3 && (lost & (SS_SYN_WS | SS_SYN_TS));
+    if (dropped_at_third && (ss_syn_layout)a->first_layout != SS_LAYOUT_WINDOWS) {
+        /* no Linux or Windows drops options from a retry: the BSDs' own
+         * trace, whatever order the options came in */
+        read_apple_bsd(&r, a, gaps, n);
+        goto done;
+    }
     switch ((ss_syn_layout)a->first_layout) {
     case SS_LAYOUT_LINUX:
         if (!lost && gap_is(gaps[0], SS_NS_PER_SEC))
@@ -193,11 +197,13 @@ ss_stack_reading ss_attempt_stack(const ss_attempt *a)
             read_windows(&r, a, gaps, n);
         break;
     case SS_LAYOUT_OTHER:
-        /* no layout to go by: only the BSDs' own trace, options gone at the 3rd retry */
-        if (dropped_at_third)
-            read_apple_bsd(&r, a, gaps, n);
+        /* no layout to go by: only Windows' 3 s schedule of three SYNs, which
+         * no other default gives (Linux's initial RTO is 1 s since 3.1) */
+        if (!lost && gap_is(gaps[0], 3 * SS_NS_PER_SEC))
+            read_windows(&r, a, gaps, n);
         break;
     }
+done:
     if (r.stack != SS_STACK_UNKNOWN && a->syn_count > r.max_syns) {
         r.limit_raised = true;
         r.gives_up_ns = 0;

@@ -334,6 +334,27 @@ static void test_stacks(void)
     CHECK_EQ_INT(r.max_syns, 3);
 }
 
+/* The BSDs' trace (window scale and timestamps gone at the 3rd
+ * retransmission, 1 s steps) names them whatever the options' order; a
+ * Windows 3 s schedule of three SYNs without timestamps needs no layout,
+ * its 1 s schedule does. */
+static void test_stacks_by_trace(void)
+{
+    ss_tuple c2s = test_tuple(1, 40000, 2, 80);
+    ss_attempt *a = NULL;
+    for (uint32_t i = 0; i < 4; i++) {
+        bool full = i < 3;
+        a = feed(syn_of(1 + i, (int64_t)i * S, c2s, 100, full ? LINUX_KINDS : 0x42u, full, full, true)).attempt.attempt;
+    }
+    CHECK_EQ_INT(ss_attempt_stack(a).stack, SS_STACK_APPLE_BSD);
+    const double three_s[] = { 0, 3.0, 9.0 };
+    CHECK_EQ_INT(ss_attempt_stack(train(11, test_tuple(1, 40001, 2, 80), three_s, 3, 0x2u, false)).stack,
+                 SS_STACK_WINDOWS);
+    const double one_s[] = { 0, 1.0, 3.0 };
+    CHECK_EQ_INT(ss_attempt_stack(train(21, test_tuple(1, 40002, 2, 80), one_s, 3, 0x2u, false)).stack,
+                 SS_STACK_UNKNOWN);
+}
+
 /* Thin evidence: unknown. */
 static void test_stacks_unknown(void)
 {
@@ -474,6 +495,7 @@ int main(void)
     RUN_WITH_ANALYSIS(test_synack_retry_without_ack);
     RUN_WITH_ANALYSIS(test_stacks);
     RUN_WITH_ANALYSIS(test_stacks_unknown);
+    RUN_WITH_ANALYSIS(test_stacks_by_trace);
     RUN_WITH_ANALYSIS(test_limit_raised);
     RUN_WITH_ANALYSIS(test_app_gave_up);
     RUN_WITH_ANALYSIS(test_gave_up_capture_too_short);
