@@ -529,7 +529,7 @@ static ss_give_up_reading read_give_up(const ss_analysis *an, const ss_attempt *
         !ss_attempts_latest_id(an->attempts, a, &id))
         return none;
     int64_t last_ns = ss_attempt_syn(a, a->syn_count - 1).time_ns;
-    int64_t until_ns = last_ns + stack->next_due_ns + stack->next_due_ns / 2;
+    int64_t until_ns = ss_time_add(last_ns, stack->next_due_ns + stack->next_due_ns / 2);
     const ss_attempt *next = next_attempt_of(an, id, a, until_ns);
     ss_give_up_reading g = ss_attempt_gave_up(a, stack, an->end_ns, next ? next->first_syn.time_ns : 0,
                                               next ? next->first_syn.frame : 0);
@@ -551,7 +551,7 @@ static ss_give_up_reading read_give_up(const ss_analysis *an, const ss_attempt *
             g.who = SS_GAVE_UP_KERNEL_LOWERED;
             g.lowered_retries = bg.lowered_retries;
             g.from_ns = ss_attempt_span_ns(a);
-            g.by_ns = g.from_ns + stack->next_due_ns;
+            g.by_ns = ss_time_add(g.from_ns, stack->next_due_ns);
             g.earlier_attempt = b->first_syn.frame;
         }
         break;
@@ -572,9 +572,9 @@ void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time
         out->gave_up = read_give_up(an, a, &out->stack);
     if ((what & SS_CAUSE_PORT) && ss_attempt_waited(a, an->end_ns)) {
         ss_tuple t = ss_attempt_tuple(a);
-        int64_t from = a->first_syn.time_ns - SS_NS_PER_SEC;
+        int64_t from = ss_time_add(a->first_syn.time_ns, -SS_NS_PER_SEC);
         int64_t to = ss_attempt_outcome_frame(a) ? ss_attempt_outcome_time_ns(a)
-                                                 : ss_attempt_syn(a, a->syn_count - 1).time_ns + SS_NS_PER_SEC;
+                                                 : ss_time_add(ss_attempt_syn(a, a->syn_count - 1).time_ns, SS_NS_PER_SEC);
         out->port_answered = ss_listeners_answered_other(an->listeners, &t, from, to, time_ns);
     }
     if (ss_attempt_challenge_ack(a) && an->reused_after) {

@@ -43,7 +43,15 @@ const char *ss_gave_up_name(ss_gave_up g)
  * loaded host), and a capture point adds its own delay. */
 static bool gap_is(int64_t gap, int64_t want)
 {
+    if (want <= 0 || want > 1000 * SS_NS_PER_SEC)
+        return false;           /* no SYN timer runs that long (a damaged capture's times) */
     return gap >= want - want * 15 / 100 && gap <= want + want * 25 / 100 + 20 * MS;
+}
+
+/* Whether gap is twice prev (which may be any time a capture claims). */
+static bool gap_doubles(int64_t gap, int64_t prev)
+{
+    return prev > 0 && prev <= 1000 * SS_NS_PER_SEC && gap_is(gap, 2 * prev);
 }
 
 /* Linux (tcp_retransmit_timer): the RTO stays at its initial value for the
@@ -94,7 +102,7 @@ static uint32_t read_gaps(const ss_attempt *a, int64_t *gaps)
 static bool doubles_after(const int64_t *gaps, uint32_t n, uint32_t ones)
 {
     for (uint32_t i = ones; i < n; i++)
-        if (!gap_is(gaps[i], 2 * gaps[i - 1]))
+        if (!gap_doubles(gaps[i], gaps[i - 1]))
             return false;
     return true;
 }
@@ -231,7 +239,7 @@ ss_give_up_reading ss_attempt_gave_up(const ss_attempt *a, const ss_stack_readin
     if (watched < due_ns + SS_NS_PER_SEC && !next_within)
         return g;
     g.from_ns = ss_attempt_span_ns(a);
-    g.by_ns = g.from_ns + due_ns;
+    g.by_ns = ss_time_add(g.from_ns, due_ns);
     if (next_within) {
         int64_t after = ss_time_diff(next_attempt_ns, last_ns);
         g.next_attempt = next_attempt;
@@ -241,11 +249,11 @@ ss_give_up_reading ss_attempt_gave_up(const ss_attempt *a, const ss_stack_readin
             g.who = SS_GAVE_UP_KERNEL_LOWERED;
             uint32_t retries = (uint32_t)a->syn_count - 1;
             g.lowered_retries = retries > linear ? retries - linear : 0;
-            g.by_ns = g.from_ns + after;
+            g.by_ns = ss_time_add(g.from_ns, after);
             return g;
         }
         if (after < due_ns)
-            g.by_ns = g.from_ns + after;
+            g.by_ns = ss_time_add(g.from_ns, after);
     }
     g.who = SS_GAVE_UP_APP;
     return g;

@@ -20,6 +20,8 @@ int64_t ss_time_from_parts(int64_t secs, int64_t nsecs)
     return add(ns, nsecs);
 }
 
+int64_t ss_time_add(int64_t t, int64_t d) { return add(t, d); }
+
 int64_t ss_time_diff(int64_t later, int64_t earlier)
 {
     int64_t r;

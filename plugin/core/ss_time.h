@@ -20,6 +20,9 @@ int64_t ss_time_from_parts(int64_t secs, int64_t nsecs);
 /* later - earlier. */
 int64_t ss_time_diff(int64_t later, int64_t earlier);
 
+/* t + d, saturating (a damaged capture's times reach the ends of int64). */
+int64_t ss_time_add(int64_t t, int64_t d);
+
 /* Whole seconds and the nanoseconds beyond them (0 <= *nsecs < 1e9 for a
  * time >= 0, -1e9 < *nsecs <= 0 below). */
 void ss_time_to_parts(int64_t ns, int64_t *secs, int32_t *nsecs);
