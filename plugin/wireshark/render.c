@@ -70,6 +70,11 @@ static int hf_synack_acked_in = -1;
 
 static int ett_synsight = -1;
 
+/* The fields asked on every SYN whether anything wants them (referenced):
+ * their registrar entries, found once they are registered. */
+static const header_field_info *hfi_syn_stack, *hfi_syn_gives_up, *hfi_port_answered, *hfi_syn_schedule,
+    *hfi_syn_schedule_clock;
+
 static expert_field ei_syn_retry = EI_INIT;
 static expert_field ei_unanswered = EI_INIT;
 static expert_field ei_superseded = EI_INIT;
@@ -108,6 +113,18 @@ static ss_pref_uint flood_min_sources = 1000;
 
 unsigned ss_render_flood_min_sources(void) { return flood_min_sources; }
 
+/* proto_field_is_referenced for a field of ours, asked on every SYN of a
+ * train: the same test (a visible tree, or a filter or column that wants
+ * the field) without the registrar's look-up each time. */
+static bool referenced(proto_tree *tree, const header_field_info *hfi)
+{
+    if (!tree)
+        return false;
+    if (PTREE_DATA(tree)->visible)
+        return true;
+    return hfi->ref_type != HF_REF_TYPE_NONE;
+}
+
 unsigned ss_render_wants_causes(proto_tree *tree, const ss_attempt_note *n)
 {
     if (n->role == SS_ROLE_OUTCOME)
@@ -117,9 +134,10 @@ unsigned ss_render_wants_causes(proto_tree *tree, const ss_attempt_note *n)
     if (n->syn_index == 0)
         return SS_CAUSE_ALL;
     /* every later SYN of a long train would read the train again */
-    return (proto_field_is_referenced(tree, hf_syn_stack) || proto_field_is_referenced(tree, hf_syn_gives_up)
-                ? SS_CAUSE_STACK : 0) |
-           (proto_field_is_referenced(tree, hf_port_answered) ? SS_CAUSE_PORT : 0);
+    if (!tree)
+        return 0;
+    return (referenced(tree, hfi_syn_stack) || referenced(tree, hfi_syn_gives_up) ? SS_CAUSE_STACK : 0) |
+           (referenced(tree, hfi_port_answered) ? SS_CAUSE_PORT : 0);
 }
 
 void ss_render_register(int proto)
@@ -293,6 +311,11 @@ void ss_render_register(int proto)
 
     proto_synsight = proto;
     proto_register_field_array(proto, hf, array_length(hf));
+    hfi_syn_stack = proto_registrar_get_nth((guint)hf_syn_stack);
+    hfi_syn_gives_up = proto_registrar_get_nth((guint)hf_syn_gives_up);
+    hfi_port_answered = proto_registrar_get_nth((guint)hf_port_answered);
+    hfi_syn_schedule = proto_registrar_get_nth((guint)hf_syn_schedule);
+    hfi_syn_schedule_clock = proto_registrar_get_nth((guint)hf_syn_schedule_clock);
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
@@ -633,8 +656,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     if (final)
         add_uint(tree, hf_syn_count, tvb, a->syn_count);
     /* the schedule is read again at every SYN: only when a field wants it */
-    if (known >= 3 && (proto_field_is_referenced(tree, hf_syn_schedule) ||
-                       proto_field_is_referenced(tree, hf_syn_schedule_clock))) {
+    if (known >= 3 && (referenced(tree, hfi_syn_schedule) || referenced(tree, hfi_syn_schedule_clock))) {
         ss_schedule_clock clock;
         add_string(tree, hf_syn_schedule, tvb, ss_schedule_name(ss_attempt_schedule(a, known, &clock)));
         add_string(tree, hf_syn_schedule_clock, tvb, ss_schedule_clock_name(clock));
