@@ -24,6 +24,8 @@ import struct
 import sys
 import time
 
+from peer import checksum   # the same directory: make_captures.sh's other peer
+
 SYN, RST, ACK, PSH, FIN = 0x02, 0x04, 0x10, 0x08, 0x01
 
 # option layouts (p0f's signatures)
@@ -45,15 +47,6 @@ SACK_OK = b"\x04\x02"
 
 def log(*words):
     print("stack_peer:", *words, file=sys.stderr, flush=True)
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def segment(src, dst, sport, dport, seq, ack, flags, options=b"", payload=b"", window=65535):

@@ -533,8 +533,7 @@ static ss_give_up_reading read_give_up(const ss_analysis *an, const ss_attempt *
     const ss_attempt *next = next_attempt_of(an, id, a, until_ns);
     ss_give_up_reading g = ss_attempt_gave_up(a, stack, an->end_ns, next ? next->first_syn.time_ns : 0,
                                               next ? next->first_syn.frame : 0);
-    if (g.who == SS_GAVE_UP_KERNEL_LOWERED || g.next_attempt || stack->stack == SS_STACK_UNKNOWN ||
-        stack->limit_raised || a->syn_count >= stack->max_syns || ss_attempt_outcome_frame(a))
+    if (g.who == SS_GAVE_UP_KERNEL_LOWERED || g.next_attempt || ss_attempt_outcome_frame(a))
         return g;
     /* no next attempt to show it: an earlier attempt of the client's, as
      * long and followed by this one when its kernel gave up, does (the
@@ -577,7 +576,7 @@ void ss_analysis_causes(const ss_analysis *an, const ss_attempt *a, int64_t time
                                                  : ss_time_add(ss_attempt_syn(a, a->syn_count - 1).time_ns, SS_NS_PER_SEC);
         out->port_answered = ss_listeners_answered_other(an->listeners, &t, from, to, time_ns);
     }
-    if (ss_attempt_challenge_ack(a) && an->reused_after) {
+    if ((what & SS_CAUSE_OLDER) && ss_attempt_challenge_ack(a) && an->reused_after) {
         gpointer older;
         if (g_hash_table_lookup_extended(an->reused_after, GUINT_TO_POINTER(a->first_syn.frame), NULL, &older))
             out->earlier_connection = GPOINTER_TO_UINT(older);
@@ -593,7 +592,7 @@ bool ss_analysis_synack_train(const ss_analysis *an, const ss_attempt_note *note
 bool ss_analysis_attempt_causes(const ss_analysis *an, uint32_t first_frame, ss_attempt_causes *out)
 {
     const ss_attempt *a = an ? attempt_opened_at(an, first_frame) : NULL;
-    if (!a)
+    if (!a)     /* an opener moved in time (a file out of time order) has no first_syns bit */
         a = an ? ss_attempts_first_syn_at(an->attempts, first_frame) : NULL;
     if (!a) {
         memset(out, 0, sizeof *out);

@@ -129,7 +129,8 @@ bool ss_analysis_kept_window(const ss_analysis *an, uint32_t frame, ss_window_no
 #define SS_CAUSE_STACK   0x1    /* the stack (reads the SYN train) */
 #define SS_CAUSE_GAVE_UP 0x2    /* who gave up (with the stack; looks at the attempts around) */
 #define SS_CAUSE_PORT    0x4    /* whether the port answered others */
-#define SS_CAUSE_ALL     0x7
+#define SS_CAUSE_OLDER   0x8    /* a challenge ACK's older connection */
+#define SS_CAUSE_ALL     0xf    /* everything: an attempt's row, its first SYN */
 
 /* Once every frame has been fed: why attempt a went as it did, read for
  * the frame at time_ns (its SYN or outcome frame); what (SS_CAUSE_*) says

@@ -19,7 +19,6 @@ typedef struct synack_train {
     uint32_t seq;
     uint32_t count : 31;        /* retransmissions so far */
     uint32_t valid : 1;
-    uint32_t last_frame;
     uint32_t acked_by;          /* the client's first segment acknowledging it, 0 none */
     uint32_t data_by;           /* the client's first with data, 0 none */
     int64_t  data_ns;
@@ -457,8 +456,7 @@ static uint32_t syn_answered_by(const ss_attempt *a, const ss_segment *synack)
 
 static void set_first_carries(ss_attempt *a, const ss_segment *seg)
 {
-    unsigned c = ss_syn_carries(seg);
-    a->first_carries = (c & SS_SYN_WS) | ((c & SS_SYN_SACK) ? 0x2 : 0) | ((c & SS_SYN_ECN) ? 0x4 : 0);
+    a->first_carries = ss_syn_carries(seg) & ~SS_SYN_TS;
     a->first_layout = ss_syn_layout_of(seg->option_kinds) & 0x7;
 }
 
@@ -540,7 +538,6 @@ static void add_synack(ss_attempts *t, ss_conn *c, int dir, const ss_segment *se
         c->attempts.synack_settled = 0;
     }
     train->last_ns = seg->time_ns;
-    train->last_frame = seg->frame;
 
     ss_attempt *a = ss_attempts_latest(t, c, !dir);
     if (a && ss_attempt_acks_syn(a, seg->ack) && attempt_can_end(a)) {
@@ -589,7 +586,6 @@ bool ss_attempts_synack_train(const ss_attempts *t, const ss_conn *c, int dir, s
     if (!train->valid)
         return false;
     out->retries = train->count;
-    out->last_frame = train->last_frame;
     out->last_ns = train->last_ns;
     out->acked_by = train->acked_by;
     out->data_by = train->data_by;
@@ -740,6 +736,38 @@ uint32_t ss_attempt_copied_syn(const ss_attempt *a, const ss_segment *seg, int64
 }
 
 /* --- reading an attempt ------------------------------------------------- */
+
+bool ss_attempt_syn_resent_after_challenge(const ss_attempt *a, uint32_t i)
+{
+    const ss_attempt_rare *rare = ss_attempt_rare_part(a);
+    return rare && rare->challenge_ack && i > 0 && i < a->syn_count &&
+           ss_attempt_syn(a, i - 1).frame == rare->challenged_syn;
+}
+
+int64_t ss_attempt_next_syn_after_ns(const ss_attempt *a, int64_t time_ns)
+{
+    for (uint32_t i = 0; i < a->syn_count; i++) {
+        int64_t t = ss_attempt_syn(a, i).time_ns;
+        if (t > time_ns)
+            return ss_time_diff(t, time_ns);
+    }
+    return 0;
+}
+
+bool ss_attempt_resent_at_once(const ss_attempt *a)
+{
+    if (a->syn_count < 2)
+        return false;
+    for (uint32_t i = 1; i < a->syn_count; i++)
+        if (ss_attempt_gap_ns(a, i) >= 900 * (SS_NS_PER_SEC / 1000))
+            return false;
+    return true;
+}
+
+bool ss_refused_retry_is_windows(int64_t again_ns)
+{
+    return again_ns >= 350 * (SS_NS_PER_SEC / 1000) && again_ns <= 800 * (SS_NS_PER_SEC / 1000);
+}
 
 int64_t ss_attempt_elapsed_ns(const ss_attempt *a, int64_t time_ns) { return ss_time_diff(time_ns, a->first_syn.time_ns); }
 

@@ -114,9 +114,9 @@ typedef struct ss_attempt_rare {
 
 /* What a SYN carries, as one attempt's SYNs are compared (ss_syn_carries). */
 #define SS_SYN_WS   0x01        /* window scale option */
-#define SS_SYN_TS   0x02        /* timestamps option */
-#define SS_SYN_SACK 0x04        /* SACK-permitted option */
-#define SS_SYN_ECN  0x08        /* an ECN-setup SYN: ECE and CWR set (RFC 3168 section 6.1.1) */
+#define SS_SYN_SACK 0x02        /* SACK-permitted option */
+#define SS_SYN_ECN  0x04        /* an ECN-setup SYN: ECE and CWR set (RFC 3168 section 6.1.1) */
+#define SS_SYN_TS   0x08        /* timestamps option (an attempt keeps it with each SYN: has_ts) */
 #define SS_SYN_OPTIONS (SS_SYN_WS | SS_SYN_TS | SS_SYN_SACK)
 
 static inline unsigned ss_syn_carries(const ss_segment *seg)
@@ -151,7 +151,7 @@ typedef struct ss_attempt {
                                  * (in syn_form); NULL for one SYN and neither part */
     uint32_t isn;
     uint32_t syn_count : 14;    /* at most SS_ATTEMPT_MAX_SYNS */
-    uint32_t first_carries : 3; /* what the first SYN carried besides timestamps (SS_SYN_WS, SACK, ECN >> 1) */
+    uint32_t first_carries : 3; /* what the first SYN carried besides timestamps (SS_SYN_WS, SACK, ECN) */
     uint32_t first_layout : 3;  /* the first SYN's option layout (ss_syn_layout) */
     uint32_t syns_unordered : 1;    /* a SYN was fed after a later one (a file out of time order):
                                      * the SYNs stay in time order, their frames no longer rise */
@@ -216,9 +216,7 @@ static inline bool ss_attempt_syn_data_ignored(const ss_attempt *a)
 /* What the attempt's first SYN carried (SS_SYN_*). */
 static inline unsigned ss_attempt_first_carries(const ss_attempt *a)
 {
-    unsigned c = a->first_carries;
-    return (c & SS_SYN_WS) | ((c & 0x2) ? SS_SYN_SACK : 0) | ((c & 0x4) ? SS_SYN_ECN : 0) |
-           (a->first_syn.has_ts ? SS_SYN_TS : 0);
+    return a->first_carries | (a->first_syn.has_ts ? SS_SYN_TS : 0);
 }
 
 /* What the SYN the SYN/ACK answered lacked of the first SYN's (SS_SYN_*):
@@ -373,7 +371,6 @@ void ss_attempts_add_tcp_in(ss_attempts *tracker, ss_conn *conn, int dir, const 
 /* A server's SYN/ACKs with one ISN, and what the client answered. */
 typedef struct ss_synack_train {
     uint32_t retries;           /* retransmissions */
-    uint32_t last_frame;        /* the latest SYN/ACK */
     int64_t  last_ns;
     uint32_t acked_by;          /* the client's first ACK of it (ack = its ISN + 1), 0 none */
     uint32_t data_by;           /* the client's first segment with data acknowledging it, 0 none */
@@ -432,6 +429,24 @@ uint32_t ss_attempt_syn_index(const ss_attempt *a, uint32_t frame);
 uint32_t ss_attempt_copied_syn(const ss_attempt *a, const ss_segment *seg, int64_t *original_ns);
 
 /* --- reading an attempt ------------------------------------------------- */
+
+/* Whether SYN i (> 0) went out because the one before it met a challenge
+ * ACK (ss_attempt_challenge_ack), not for want of an answer. */
+bool ss_attempt_syn_resent_after_challenge(const ss_attempt *a, uint32_t i);
+
+/* Time from time_ns to the attempt's first SYN after it (0 if none): how
+ * soon a refusal the client ignored was followed by the SYN again. */
+int64_t ss_attempt_next_syn_after_ns(const ss_attempt *a, int64_t time_ns);
+
+/* Whether every SYN of the attempt after the first went out sooner than
+ * any SYN retransmission timer fires (1 s): each after a refusal, by a
+ * stack that retries refused connects. */
+bool ss_attempt_resent_at_once(const ss_attempt *a);
+
+/* Whether a refused SYN sent again after again_ns is Windows' retry of a
+ * refused connect() (twice, 0.5 s apart, before WSAECONNREFUSED): Linux
+ * fails connect() at the first RST that acknowledges its SYN. */
+bool ss_refused_retry_is_windows(int64_t again_ns);
 
 /* Worth showing: retried, not simply answered, or answered in a way the
  * capture did not hold. An attempt answered at its first SYN by a captured

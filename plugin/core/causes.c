@@ -261,11 +261,6 @@ ss_give_up_reading ss_attempt_gave_up(const ss_attempt *a, const ss_stack_readin
 
 /* --- listeners --------------------------------------------------------- */
 
-typedef struct listener_key {
-    ss_addr  addr;
-    uint16_t port;
-} listener_key;
-
 typedef struct answer {
     int64_t  time_ns;
     uint32_t frame;
@@ -273,48 +268,25 @@ typedef struct answer {
 } answer;
 
 struct ss_listeners {
-    GHashTable *by_endpoint;    /* listener_key -> GArray of answer, in time order */
-    uint32_t count;
+    GHashTable *by_endpoint;    /* server endpoint (a tuple with only dst, dport) -> GArray of answer, in time order */
 };
-
-static guint key_hash(gconstpointer p)
-{
-    const listener_key *k = p;
-    guint h = k->port;
-    size_t n = k->addr.family == 4 ? 4 : 16;
-    for (size_t i = 0; i < n; i++)
-        h = h * 31 + k->addr.bytes[i];
-    return h;
-}
-
-static gboolean key_equal(gconstpointer x, gconstpointer y)
-{
-    const listener_key *a = x, *b = y;
-    return a->port == b->port && a->addr.family == b->addr.family && memcmp(a->addr.bytes, b->addr.bytes, 16) == 0;
-}
 
 static void array_free(gpointer p) { g_array_free(p, TRUE); }
 
-static listener_key key_of(const ss_addr *addr, uint16_t port)
+/* A tuple with only addr and port, as its destination: the key of an endpoint. */
+static ss_tuple endpoint_key(const ss_addr *addr, uint16_t port)
 {
-    listener_key k;
+    ss_tuple k;
     memset(&k, 0, sizeof k);
-    k.addr.family = addr->family;
-    memcpy(k.addr.bytes, addr->bytes, addr->family == 4 ? 4 : 16);
-    k.port = port;
+    k.dst = *addr;
+    k.dport = port;
     return k;
-}
-
-static uint32_t client_hash(const ss_addr *addr, uint16_t port)
-{
-    listener_key k = key_of(addr, port);
-    return key_hash(&k);
 }
 
 ss_listeners *ss_listeners_new(void)
 {
     ss_listeners *l = g_new0(ss_listeners, 1);
-    l->by_endpoint = g_hash_table_new_full(key_hash, key_equal, g_free, array_free);
+    l->by_endpoint = g_hash_table_new_full(ss_tuple_hash, ss_tuple_equal, g_free, array_free);
     return l;
 }
 
@@ -326,23 +298,21 @@ void ss_listeners_free(ss_listeners *l)
     g_free(l);
 }
 
-uint32_t ss_listeners_count(const ss_listeners *l) { return l ? l->count : 0; }
-
 void ss_listeners_add_synack(ss_listeners *l, const ss_segment *synack)
 {
-    listener_key k = key_of(&synack->tuple.src, synack->tuple.sport);
+    ss_tuple k = endpoint_key(&synack->tuple.src, synack->tuple.sport);
     GArray *answers = g_hash_table_lookup(l->by_endpoint, &k);
     if (!answers) {
         answers = g_array_new(FALSE, FALSE, sizeof(answer));
         g_hash_table_insert(l->by_endpoint, ss_memdup(&k, sizeof k), answers);
     }
-    answer a = { synack->time_ns, synack->frame, client_hash(&synack->tuple.dst, synack->tuple.dport) };
+    ss_tuple client = endpoint_key(&synack->tuple.dst, synack->tuple.dport);
+    answer a = { synack->time_ns, synack->frame, ss_tuple_hash(&client) };
     /* in time order: a file out of time order puts a few in place */
     guint at = answers->len;
     while (at > 0 && g_array_index(answers, answer, at - 1).time_ns > a.time_ns)
         at--;
     g_array_insert_val(answers, at, a);
-    l->count++;
 }
 
 /* The first answer at or after t. */
@@ -364,11 +334,11 @@ uint32_t ss_listeners_answered_other(const ss_listeners *l, const ss_tuple *tupl
 {
     if (!l)
         return 0;
-    listener_key k = key_of(&tuple->dst, tuple->dport);
+    ss_tuple k = endpoint_key(&tuple->dst, tuple->dport), client = endpoint_key(&tuple->src, tuple->sport);
     const GArray *answers = g_hash_table_lookup(l->by_endpoint, &k);
     if (!answers)
         return 0;
-    uint32_t mine = client_hash(&tuple->src, tuple->sport);
+    uint32_t mine = ss_tuple_hash(&client);
     /* outward from near_ns: the first answer to another client either side */
     guint at = first_from(answers, near_ns);
     const answer *before = NULL, *after = NULL;

@@ -89,7 +89,4 @@ void ss_listeners_add_synack(ss_listeners *l, const ss_segment *synack);
 uint32_t ss_listeners_answered_other(const ss_listeners *l, const ss_tuple *tuple, int64_t from_ns, int64_t to_ns,
                                      int64_t near_ns);
 
-/* The SYN/ACKs recorded (memory reports, tests). */
-uint32_t ss_listeners_count(const ss_listeners *l);
-
 #endif

@@ -164,7 +164,7 @@ static int dissect_synsight(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     const ss_attempt *attempt = now.attempt.attempt;
     unsigned what = 0;
     if (now.attempt.challenge_of)
-        what = SS_CAUSE_PORT;   /* any part: the older connection comes with each */
+        what = SS_CAUSE_OLDER;
     else if (attempt && PINFO_FD_VISITED(pinfo) && ss_attempt_is_notable(attempt))
         what = ss_render_wants_causes(tree, &now.attempt);
     if (what) {

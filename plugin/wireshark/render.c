@@ -520,39 +520,30 @@ static void say_syn_retry(packet_info *pinfo, proto_item *retry, uint32_t i, uin
     expert_add_info_format(pinfo, retry, &ei_syn_retry, "%s", buf);
 }
 
-/* Whether SYN i (> 0) went out because the previous one met a challenge
- * ACK, not for want of an answer. */
-static bool resent_after_challenge(const ss_attempt *a, uint32_t i)
-{
-    const ss_attempt_rare *rare = ss_attempt_rare_part(a);
-    return rare && rare->challenge_ack && ss_attempt_syn(a, i - 1).frame == rare->challenged_syn;
-}
+/* The options a SYN may lose, in the order they are named: the field's
+ * short name and what the connection runs without. */
+static const struct {
+    unsigned bit;
+    const char *name, *meaning;
+} syn_options[] = {
+    { SS_SYN_WS, "ws", "window scaling (windows capped at 64 KiB, both ways: RFC 7323 \xc2\xa7" "2.2)" },
+    { SS_SYN_TS, "ts", "timestamps" },
+    { SS_SYN_SACK, "sack", "SACK" },
+};
 
-/* "ws,ts,sack": options, as synsight.syn.options_dropped lists them */
-static void options_text(unsigned lost, char *buf, size_t size)
+/* "ws,ts,sack" (names) or "window scaling (...), timestamps and SACK" */
+static void options_list(unsigned lost, bool names, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s%s%s%s%s", (lost & SS_SYN_WS) ? "ws" : "",
-             (lost & SS_SYN_WS) && (lost & (SS_SYN_TS | SS_SYN_SACK)) ? "," : "", (lost & SS_SYN_TS) ? "ts" : "",
-             (lost & SS_SYN_TS) && (lost & SS_SYN_SACK) ? "," : "", (lost & SS_SYN_SACK) ? "sack" : "");
-}
-
-/* "window scaling (windows capped at 64 KiB), timestamps and SACK" */
-static void options_meaning(unsigned lost, char *buf, size_t size)
-{
-    const char *parts[3];
-    int n = 0;
-    if (lost & SS_SYN_WS)
-        parts[n++] = "window scaling (windows capped at 64 KiB, both ways: RFC 7323 \xc2\xa7" "2.2)";
-    if (lost & SS_SYN_TS)
-        parts[n++] = "timestamps";
-    if (lost & SS_SYN_SACK)
-        parts[n++] = "SACK";
-    if (n == 1)
-        snprintf(buf, size, "%s", parts[0]);
-    else if (n == 2)
-        snprintf(buf, size, "%s and %s", parts[0], parts[1]);
-    else
-        snprintf(buf, size, "%s, %s and %s", parts[0], parts[1], parts[2]);
+    ss_text t = ss_text_in(buf, size);
+    unsigned left = lost & SS_SYN_OPTIONS;
+    for (size_t i = 0; i < G_N_ELEMENTS(syn_options); i++) {
+        if (!(left & syn_options[i].bit))
+            continue;
+        if (t.len)
+            ss_text_str(&t, names ? "," : (left & ~syn_options[i].bit) ? ", " : " and ");
+        ss_text_str(&t, names ? syn_options[i].name : syn_options[i].meaning);
+        left &= ~syn_options[i].bit;
+    }
 }
 
 static void render_options_dropped(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ss_attempt_note *n)
@@ -561,7 +552,7 @@ static void render_options_dropped(proto_tree *tree, packet_info *pinfo, tvbuff_
     if (!lost)
         return;
     char names[24];
-    options_text(lost, names, sizeof names);
+    options_list(lost, true, names, sizeof names);
     proto_item *it = add_string(tree, hf_options_dropped, tvb, names);
     sentence say_this = { "" };
     sentence_add(&say_this, "SYN retransmission %u carries no %s option%s, which the first SYN (frame %u) had",
@@ -638,7 +629,7 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             proto_item_set_generated(it);
         }
         const ss_attempt_rare *rare = ss_attempt_rare_part(a);
-        if (resent_after_challenge(a, i)) {
+        if (ss_attempt_syn_resent_after_challenge(a, i)) {
             /* not lost: sent again at once after the challenge ACK */
             sentence say_this = { "" };
             sentence_add(&say_this, "SYN sent again %.3f s after the SYN in frame %u, not for want of an answer: the "
@@ -768,7 +759,7 @@ static void render_answered_without(proto_tree *tree, packet_info *pinfo, tvbuff
     unsigned lost = ss_attempt_answered_lost(a);
     if (lost & SS_SYN_OPTIONS) {
         char meaning[160];
-        options_meaning(lost & SS_SYN_OPTIONS, meaning, sizeof meaning);
+        options_list(lost, false, meaning, sizeof meaning);
         sentence say_this = { "" };
         sentence_add(&say_this, "The SYN this answers lacked options the first SYN (frame %u) carried: the "
                      "connection runs without %s for its whole life", a->first_syn.frame, meaning);
@@ -897,29 +888,6 @@ static void render_challenge_ack(proto_tree *tree, packet_info *pinfo, tvbuff_t 
     say(pinfo, it, &ei_challenge_ack, &say_this);
 }
 
-/* Time from a refusal at time_ns to the attempt's next SYN (0 if none). */
-static int64_t refused_syn_sent_again_ns(const ss_attempt *a, int64_t time_ns)
-{
-    for (uint32_t i = 0; i < a->syn_count; i++) {
-        int64_t t = ss_attempt_syn(a, i).time_ns;
-        if (t > time_ns)
-            return ss_time_diff(t, time_ns);
-    }
-    return 0;
-}
-
-/* SYNs sent again faster than any SYN retransmission timer (1 s): each
- * after a refusal, by a stack that retries refused connects. */
-static bool refused_again_and_again(const ss_attempt *a)
-{
-    if (a->syn_count < 2)
-        return false;
-    for (uint32_t i = 1; i < a->syn_count; i++)
-        if (ss_attempt_gap_ns(a, i) >= 900 * (SS_NS_PER_SEC / 1000))
-            return false;
-    return true;
-}
-
 /* "ICMP port unreachable from 10.0.0.2", "TCP RST from 10.0.0.2:80" */
 static void refusal_source(const ss_refusal_note *r, char *buf, size_t size)
 {
@@ -974,10 +942,10 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     if (a && final && ss_attempt_outcome_frame(a) != pinfo->num && r->by == SS_REFUSED_BY_RST) {
         /* Linux fails connect() at the first valid RST: a stack that sends
          * the SYN again retries refused connects (Windows: twice, 0.5 s apart) */
-        int64_t again = refused_syn_sent_again_ns(a, ss_time_of(&pinfo->abs_ts));
+        int64_t again = ss_attempt_next_syn_after_ns(a, ss_time_of(&pinfo->abs_ts));
         sentence_add(&say_this, "%s refuses the SYN in frame %u, yet the client sent the same SYN again %.2f s later",
                      source, r->refuses, ss_time_seconds(again));
-        if (again >= 350 * (SS_NS_PER_SEC / 1000) && again <= 800 * (SS_NS_PER_SEC / 1000))
+        if (ss_refused_retry_is_windows(again))
             sentence_add_str(&say_this, ": as Windows does, retrying a refused connect() twice, 0.5 s apart, before "
                              "WSAECONNREFUSED");
         else
@@ -1014,7 +982,7 @@ static void render_refusal(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
                      "these ports", r->snaplen);
     if (refused_conn && ei == &ei_refused_icmp)
         sentence_add_str(&say_this, ", as for a TCP RST");
-    if (a && r->by == SS_REFUSED_BY_RST && refused_again_and_again(a))
+    if (a && r->by == SS_REFUSED_BY_RST && ss_attempt_resent_at_once(a))
         sentence_add(&say_this, " after %u SYNs, each refused (a stack that retries refused connects: Windows "
                      "does twice, 0.5 s apart)", a->syn_count);
     if (r->code->hint)
@@ -1323,7 +1291,7 @@ static void info_tag(const ss_frame_result *res, bool final, bool attempt_shows,
         }
         else
             snprintf(buf, size, "[refuses a %s not captured: %s]", r->udp ? "datagram" : "SYN", r->code->errno_name);
-    } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0 && resent_after_challenge(a, n->syn_index)) {
+    } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0 && ss_attempt_syn_resent_after_challenge(a, n->syn_index)) {
         snprintf(buf, size, "[SYN sent again after challenge ACK #%u: not a lost SYN]", ss_attempt_challenge_ack(a));
     } else if (attempt_shows && n->role == SS_ROLE_SYN && n->syn_index > 0) {
         syn_retry_tag(n->syn_index, a->first_syn.frame, buf, size);

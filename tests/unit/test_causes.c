@@ -24,13 +24,6 @@
 
 static ss_analysis *an;
 
-#define RUN_WITH_ANALYSIS(test)    \
-    do {                           \
-        an = ss_analysis_new();    \
-        RUN(test);                 \
-        ss_analysis_free(an);      \
-    } while (0)
-
 static ss_frame_result feed(ss_segment s)
 {
     ss_frame_result r;
@@ -77,6 +70,9 @@ static ss_attempt_causes causes_of(uint32_t first_frame)
     CHECK(ss_analysis_attempt_causes(an, first_frame, &c));
     return c;
 }
+
+/* SYNs of one attempt at the given times (train below). */
+static ss_attempt *train(uint32_t first_frame, ss_tuple c2s, const double *at_s, size_t n, uint32_t kinds, bool ts);
 
 /* --- the listener is up ----------------------------------------------- */
 
@@ -150,6 +146,30 @@ static void test_challenge_ack(void)
     CHECK_EQ_INT(r.attempt.role, SS_ROLE_OUTCOME);
     CHECK_EQ_INT(a->outcome, SS_OUTCOME_ANSWERED);
     CHECK_EQ_INT(causes_of(4).earlier_connection, 1);
+    CHECK(ss_attempt_syn_resent_after_challenge(a, 1));     /* SYN 7, after frame 4's challenge */
+    CHECK(!ss_attempt_syn_resent_after_challenge(a, 0));
+}
+
+/* Windows' retry of a refused connect(): the same SYN 0.5 s after each
+ * RST; Linux's SYN timer never fires that soon. */
+static void test_refused_and_sent_again(void)
+{
+    ss_tuple c2s = test_tuple(1, 51000, 2, 80), s2c = ss_tuple_reverse(&c2s);
+    ss_attempt *a = NULL;
+    for (uint32_t i = 0; i < 3; i++) {
+        a = feed(syn_of(1 + 2 * i, (int64_t)i * 500 * MS, c2s, 100, WINDOWS_KINDS, false, true, true)).attempt.attempt;
+        feed(test_tcp(2 + 2 * i, (int64_t)i * 500 * MS + 1 * MS, s2c, SS_TCP_RST | SS_TCP_ACK, 0, 101));
+    }
+    CHECK(ss_attempt_resent_at_once(a));
+    CHECK_EQ_INT(a->outcome, SS_OUTCOME_REFUSED_RST);
+    CHECK_EQ_INT(ss_attempt_outcome_frame(a), 6);
+    CHECK_EQ_INT(ss_attempt_next_syn_after_ns(a, 1 * MS), 499 * MS);
+    CHECK_EQ_INT(ss_attempt_next_syn_after_ns(a, 1001 * MS), 0);
+    CHECK(ss_refused_retry_is_windows(499 * MS));
+    CHECK(!ss_refused_retry_is_windows(1010 * MS));
+    /* a Linux train, 1 s apart: not at once */
+    const double linux_train[] = { 0, 1.01, 3.03 };
+    CHECK(!ss_attempt_resent_at_once(train(11, test_tuple(1, 40000, 2, 81), linux_train, 3, LINUX_KINDS, true)));
 }
 
 /* A server ACK with ack = ISN + 1 answers the SYN (its SYN/ACK not
@@ -485,6 +505,7 @@ int main(void)
     RUN_WITH_ANALYSIS(test_port_answered_nobody);
     RUN_WITH_ANALYSIS(test_port_answered_out_of_window);
     RUN_WITH_ANALYSIS(test_challenge_ack);
+    RUN_WITH_ANALYSIS(test_refused_and_sent_again);
     RUN_WITH_ANALYSIS(test_ack_of_isn_is_an_answer);
     RUN_WITH_ANALYSIS(test_late_or_data_is_no_challenge);
     RUN_WITH_ANALYSIS(test_options_dropped);
