@@ -45,6 +45,7 @@ static void synsight_init(void)
 {
     analysis = ss_analysis_new();
     announcing_primed = false;
+    ss_render_init();
     if (proto_is_protocol_enabled(find_protocol_by_id(proto_synsight)))
         set_postdissector_wanted_hfids(synsight_handle, ss_reader_wanted_hfids(false));
 }

@@ -113,6 +113,57 @@ static ss_pref_uint flood_min_sources = 1000;
 
 unsigned ss_render_flood_min_sources(void) { return flood_min_sources; }
 
+/* Our expert items as registered: their severity as it stands (the Expert
+ * Info Severity Level preference may change it), for expert_read. */
+static const ei_register_info *ei_registered;
+static size_t ei_registered_count;
+/* Set by ss_render_init, once every protocol and tap is registered. */
+static int expert_tap = -1;
+static const header_field_info *hfi_expert;
+
+void ss_render_init(void)
+{
+    expert_tap = find_tap_id("expert");
+    int proto_expert = proto_get_id_by_filter_name("_ws.expert");
+    hfi_expert = proto_expert >= 0 ? proto_registrar_get_nth((guint)proto_expert) : NULL;
+}
+
+static int severity_of(const expert_field *ei)
+{
+    for (size_t i = 0; i < ei_registered_count; i++)
+        if (ei_registered[i].ids == ei)
+            return ei_registered[i].eiinfo.severity;
+    return PI_ERROR;    /* not ours: as if it mattered */
+}
+
+/* Whether an expert item of this kind on this frame reaches anyone: a
+ * visible tree; a filter, column, field extractor or colouring rule that
+ * wants it or any _ws.expert field; the Expert Info column; a listener of
+ * the expert tap (Wireshark's Expert Information, tshark -z expert); or
+ * the capture's highest severity (the GUI's status bar), which an item
+ * more severe than any before it raises. Nothing else reads an expert
+ * item, and formatting one costs more than the rest of a retransmitted
+ * SYN's rendering: tshark that only filters on other fields skips it. */
+static bool expert_read(packet_info *pinfo, proto_item *item, const expert_field *ei)
+{
+    if (item && PTREE_DATA(item)->visible)
+        return true;
+    if (expert_tap >= 0 && have_tap_listener(expert_tap))
+        return true;
+    if (pinfo->cinfo && col_get_text(pinfo->cinfo, COL_EXPERT))
+        return true;
+    if (item && ((hfi_expert && hfi_expert->ref_type != HF_REF_TYPE_NONE) || proto_field_is_referenced(item, ei->hf)))
+        return true;
+    return severity_of(ei) > expert_get_highest_severity();
+}
+
+/* expert_add_info_format, when the item reaches anyone (expert_read) */
+#define SAY_FORMAT(pinfo, item, ei, ...)                                  \
+    do {                                                                  \
+        if (expert_read((pinfo), (item), (ei)))                           \
+            expert_add_info_format((pinfo), (item), (ei), __VA_ARGS__);   \
+    } while (0)
+
 /* proto_field_is_referenced for a field of ours, asked on every SYN of a
  * train: the same test (a visible tree, or a filter or column that wants
  * the field) without the registrar's look-up each time. */
@@ -319,6 +370,8 @@ void ss_render_register(int proto)
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
+    ei_registered = ei;
+    ei_registered_count = array_length(ei);
 
     module_t *prefs = prefs_register_protocol(proto, NULL);
     prefs_register_bool_preference(prefs, "info_column", "Show findings in the Info column",
@@ -364,7 +417,7 @@ static bool sentence_add(sentence *s, const char *fmt, ...)
 
 static void say(packet_info *pinfo, proto_item *item, expert_field *ei, const sentence *s)
 {
-    expert_add_info_format(pinfo, item, ei, "%s", s->text);
+    SAY_FORMAT(pinfo, item, ei, "%s", s->text);
 }
 
 /* "N SYN" or "N SYNs" */
@@ -469,7 +522,7 @@ static void render_flood(packet_info *pinfo, proto_item *item, const ss_flood *f
     ss_format_endpoint(&f->addr, f->port, dest, sizeof dest);
     thousands(f->attempts, attempts, sizeof attempts);
     thousands(f->sources, sources, sizeof sources);
-    expert_add_info_format(pinfo, item, &ei_syn_flood,
+    SAY_FORMAT(pinfo, item, &ei_syn_flood,
         "%s received %s unanswered SYN%s from %s source%s in %.1f s: a SYN flood or a scan, not a firewall drop",
         dest, attempts, f->attempts == 1 ? "" : "s", sources, f->sources == 1 ? "" : "s",
         ss_time_seconds(ss_time_diff(f->last_ns, f->first_ns)));
@@ -490,7 +543,7 @@ static void schedule_phrase(ss_schedule s, char *buf, size_t size)
 static void render_crossing(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, uint32_t crosses)
 {
     proto_item *it = add_uint(tree, hf_simultaneous_open, tvb, crosses);
-    expert_add_info_format(pinfo, it, &ei_simultaneous_open,
+    SAY_FORMAT(pinfo, it, &ei_simultaneous_open,
         "Simultaneous open: this SYN crosses the SYN in frame %u from the other end; valid TCP "
         "(RFC 9293 \xc2\xa7" "3.5), not a failure, though Wireshark marks the SYN/ACKs that follow as retransmissions",
         crosses);
@@ -502,6 +555,8 @@ static void render_crossing(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
 static void say_syn_retry(packet_info *pinfo, proto_item *retry, uint32_t i, uint32_t first, int64_t gap,
                           double backoff)
 {
+    if (!expert_read(pinfo, retry, &ei_syn_retry))
+        return;
     char buf[SENTENCE_MAX + 1];
     ss_text t = ss_text_in(buf, sizeof buf);
     SS_TEXT_LIT(&t, "SYN retransmission ");
@@ -675,9 +730,8 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
     if (causes)
         render_gave_up(tree, pinfo, tvb, a, causes);
     ss_no_reply no_reply = ss_attempt_no_reply(a, facts->end_ns);
-    char server[80], sched[48];
+    char server[80];
     server_endpoint(a, server, sizeof server);
-    schedule_phrase(ss_attempt_schedule(a, a->syn_count, NULL), sched, sizeof sched);
     int64_t span = ss_attempt_span_ns(a);
     sentence say_this = { "" };
     if (end == SS_OUTCOME_PENDING) {
@@ -690,7 +744,10 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
         sentence_add_str(&say_this, " (the smallest initial RTO is 1 s)");
         say(pinfo, outcome, &ei_pending, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED && no_reply != SS_NO_REPLY_PERSISTENT) {
-        /* one or two SYNs and silence: no proof of a drop */
+        /* one or two SYNs and silence: no proof of a drop (every lone SYN of
+         * a flood: the sentence only when it reaches anyone) */
+        if (!expert_read(pinfo, outcome, &ei_unanswered_unproven))
+            return;
         int64_t after = ss_time_diff(facts->end_ns, ss_attempt_syn(a, a->syn_count - 1).time_ns);
         if (no_reply == SS_NO_REPLY_STOPPED) {
             /* every lone SYN of a flood: without printf */
@@ -717,6 +774,9 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
             sentence_add_str(&say_this, ". Every packet here is TCP: a capture filter may have hidden an ICMP refusal");
         say(pinfo, outcome, &ei_unanswered_unproven, &say_this);
     } else if (end == SS_OUTCOME_UNANSWERED) {
+        /* the schedule is read again from the train: only for a sentence that reaches anyone */
+        if (!expert_read(pinfo, outcome, &ei_unanswered))
+            return;
         if (ss_attempt_announced(a)) {
             /* the announcement says more than the schedule: room for it first */
             sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s", server,
@@ -731,6 +791,8 @@ static void render_syn(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, cons
                              "ListenOverflows)");
             sentence_add_str(&say_this, ", a per-source rule or a rate limit");
         } else {
+            char sched[48];
+            schedule_phrase(ss_attempt_schedule(a, a->syn_count, NULL), sched, sizeof sched);
             sentence_add(&say_this, "Connection attempt to %s never answered: %u SYNs over %.1f s%s, likely a silent "
                          "drop (firewall DROP or lost SYN/ACK)", server, a->syn_count, ss_time_seconds(span), sched);
         }
@@ -808,18 +870,18 @@ static void render_outcome(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
                          "backlog dropped the first SYNs, not a firewall", causes->port_answered);
         say(pinfo, outcome, &ei_answered_late, &say_this);
     } else if (ss_attempt_syns_at_outcome(a) >= 2)
-        expert_add_info_format(pinfo, outcome, &ei_answered_late,
+        SAY_FORMAT(pinfo, outcome, &ei_answered_late,
             "The connection attempt to %s in frame %u was answered only after %u SYNs: this frame, %.2f s after the "
             "first SYN, is the first that shows it", server, a->first_syn.frame, ss_attempt_syns_at_outcome(a), took);
     render_answered_without(tree, pinfo, tvb, a, outcome);
     if (ss_attempt_syn_data_ignored(a))
-        expert_add_info_format(pinfo, outcome, &ei_syn_data_ignored,
+        SAY_FORMAT(pinfo, outcome, &ei_syn_data_ignored,
             "This SYN/ACK acknowledges ISN + 1 only: %s ignored the %u bytes of data in the SYN (TCP Fast Open "
             "without a valid cookie, or TFO off on the server); the client sends them again after the handshake, "
             "one round trip later", server, ss_attempt_syn_data_len(a));
     if (ss_attempt_answered_through_crossing(a)) {
         proto_item *it = add_uint(tree, hf_answered_through_crossing, tvb, ss_attempt_crossed_by(a));
-        expert_add_info_format(pinfo, it, &ei_answered_through_crossing,
+        SAY_FORMAT(pinfo, it, &ei_answered_through_crossing,
             "The connection attempt in frame %u was answered through the crossing SYN in frame %u: the two ends "
             "exchanged SYNs (a split handshake or simultaneous open), then ACKs; valid TCP, not a failure",
             a->first_syn.frame, ss_attempt_crossed_by(a));
@@ -848,7 +910,7 @@ static void render_synack_retry(proto_tree *tree, packet_info *pinfo, tvbuff_t *
     proto_item *retry = add_uint(tree, hf_synack_retry, tvb, n->synack_retry);
     add_time(tree, hf_synack_gap, tvb, n->synack_gap_ns);
     if (!n->synack_acked_by) {
-        expert_add_info_format(pinfo, retry, &ei_synack_retry,
+        SAY_FORMAT(pinfo, retry, &ei_synack_retry,
             "SYN/ACK retransmission %u, %.2f s after the previous SYN/ACK: the client's ACK is not in the capture "
             "(its SYN/ACK or the ACK was lost, or the client sent its SYN again)",
             n->synack_retry, ss_time_seconds(n->synack_gap_ns));
@@ -1047,7 +1109,10 @@ static void render_window(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, c
     add_uint(tree, hf_window_in_flight, tvb, w->in_flight);
     if (w->peer_min_shift < 1)
         return;                 /* an earlier, larger window of the peer covers it */
-    /* on every apparent overrun of a mid-stream connection: without printf */
+    /* on every apparent overrun of a mid-stream connection: without printf,
+     * and only when it reaches anyone */
+    if (!expert_read(pinfo, overrun, &ei_window_misread))
+        return;
     sentence say_this = { "" };
     char clause[512];     /* as sentence_add: a clause too long is left out whole */
     ss_text t = ss_text_in(clause, sizeof clause);
@@ -1232,7 +1297,7 @@ static void render_copy(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, con
     proto_item *it = add_uint(tree, hf_copy_of, tvb, copy->of);
     char apart[40];
     apart_text(copy->apart_ns, apart, sizeof apart);
-    expert_add_info_format(pinfo, it, &ei_copy,
+    SAY_FORMAT(pinfo, it, &ei_copy,
         "The packet of frame %u captured again, %s it (the same bytes): one packet, not a retransmission; "
         "synsight counts it once", copy->of, apart);
     if (pinfo->num != facts->first_copy)

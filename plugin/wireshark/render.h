@@ -12,6 +12,10 @@
 /* Registers every field, subtree and expert item under proto. */
 void ss_render_register(int proto);
 
+/* Looks up what expert items go to (the expert tap, _ws.expert): from the
+ * init routine, once every protocol and tap is registered. */
+void ss_render_init(void);
+
 /* Adds the synsight subtree for one frame when it has something to show,
  * and says whether it did. final: every frame of the capture has been seen
  * (second pass), so final-only fields may show. */

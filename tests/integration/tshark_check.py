@@ -12,6 +12,7 @@
     tshark_check.py table-options              # the table's filter argument, bad filters, the GUI tables
     tshark_check.py annotate                   # synsight-annotate: comments, idempotence, refusals
     tshark_check.py coloring                   # docs/synsight.colorfilters: each rule's filter marks the right frames
+    tshark_check.py expert-reach               # with no tree shown, expert items still reach filters and the Expert column
     tshark_check.py info NAME                  # the Info column's tags == tests/expected/NAME.info.txt
     tshark_check.py derived NAME               # NAME without a direction or its SYN/ACKs: no false "never answered"
     tshark_check.py update NAME...             # rewrite expected files (then check them by hand!)
@@ -25,6 +26,7 @@ import os
 
 from check_annotate import check_annotate
 from check_coloring import check_coloring
+from check_expert_reach import check_expert_reach
 from check_flood import check_flood
 from check_golden import check_expert_tap, check_golden, check_info, info_tags, render_info
 from check_oracle import check_derived, check_oracle, check_window_soundness
@@ -79,6 +81,7 @@ CHECKS = {
     "profile": check_profile,
     "flood": check_flood,
     "coloring": check_coloring,
+    "expert-reach": check_expert_reach,
     "update": update,
 }
 
