@@ -136,34 +136,6 @@ static int severity_of(const expert_field *ei)
     return PI_ERROR;    /* not ours: as if it mattered */
 }
 
-/* Whether an expert item of this kind on this frame reaches anyone: a
- * visible tree; a filter, column, field extractor or colouring rule that
- * wants it or any _ws.expert field; the Expert Info column; a listener of
- * the expert tap (Wireshark's Expert Information, tshark -z expert); or
- * the capture's highest severity (the GUI's status bar), which an item
- * more severe than any before it raises. Nothing else reads an expert
- * item, and formatting one costs more than the rest of a retransmitted
- * SYN's rendering: tshark that only filters on other fields skips it. */
-static bool expert_read(packet_info *pinfo, proto_item *item, const expert_field *ei)
-{
-    if (item && PTREE_DATA(item)->visible)
-        return true;
-    if (expert_tap >= 0 && have_tap_listener(expert_tap))
-        return true;
-    if (pinfo->cinfo && col_get_text(pinfo->cinfo, COL_EXPERT))
-        return true;
-    if (item && ((hfi_expert && hfi_expert->ref_type != HF_REF_TYPE_NONE) || proto_field_is_referenced(item, ei->hf)))
-        return true;
-    return severity_of(ei) > expert_get_highest_severity();
-}
-
-/* expert_add_info_format, when the item reaches anyone (expert_read) */
-#define SAY_FORMAT(pinfo, item, ei, ...)                                  \
-    do {                                                                  \
-        if (expert_read((pinfo), (item), (ei)))                           \
-            expert_add_info_format((pinfo), (item), (ei), __VA_ARGS__);   \
-    } while (0)
-
 /* proto_field_is_referenced for a field of ours, asked on every SYN of a
  * train: the same test (a visible tree, or a filter or column that wants
  * the field) without the registrar's look-up each time. */
@@ -175,6 +147,32 @@ static bool referenced(proto_tree *tree, const header_field_info *hfi)
         return true;
     return hfi->ref_type != HF_REF_TYPE_NONE;
 }
+
+/* Whether an expert item of this kind on this frame reaches anyone: a
+ * visible tree; a filter, column, field extractor or colouring rule that
+ * wants it or any _ws.expert field; the Expert Info column; a listener of
+ * the expert tap (Wireshark's Expert Information, tshark -z expert); or
+ * the capture's highest severity (the GUI's status bar), which an item
+ * more severe than any before it raises. Nothing else reads an expert
+ * item, and formatting one costs more than the rest of a retransmitted
+ * SYN's rendering: tshark that only filters on other fields skips it. */
+static bool expert_read(packet_info *pinfo, proto_item *item, const expert_field *ei)
+{
+    if (proto_field_is_referenced(item, ei->hf) || (hfi_expert && referenced(item, hfi_expert)))
+        return true;
+    if (expert_tap >= 0 && have_tap_listener(expert_tap))
+        return true;
+    if (pinfo->cinfo && col_get_text(pinfo->cinfo, COL_EXPERT))
+        return true;
+    return severity_of(ei) > expert_get_highest_severity();
+}
+
+/* expert_add_info_format, when the item reaches anyone (expert_read) */
+#define SAY_FORMAT(pinfo, item, ei, ...)                                  \
+    do {                                                                  \
+        if (expert_read((pinfo), (item), (ei)))                           \
+            expert_add_info_format((pinfo), (item), (ei), __VA_ARGS__);   \
+    } while (0)
 
 unsigned ss_render_wants_causes(proto_tree *tree, const ss_attempt_note *n)
 {
